@@ -1,0 +1,108 @@
+"""Checkpoints as folders: config.json + model.safetensors. Loading never unpickles."""
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load_file, save_file
+
+from .config import GPTConfig, config_from_dict
+from .gpt import build_model
+from .tokenizer import CharTokenizer
+
+FORMAT = "gpt-explorer-checkpoint"
+CONFIG_NAME, WEIGHTS_NAME = "config.json", "model.safetensors"
+MAX_CONFIG_BYTES = 1_000_000
+PICKLE_NAMES = ("pytorch_model.bin", "model.pt", "model.pth", "model.bin", "model.ckpt")
+
+
+class CheckpointError(ValueError):
+    """A checkpoint folder that cannot be loaded, with the reason."""
+
+
+def save_checkpoint(path, model: torch.nn.Module, tokenizer: CharTokenizer, **meta) -> Path:
+    """Write config.json and model.safetensors to a temporary folder, then rename it into place."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    config = {"format": FORMAT, "version": 1, "model": asdict(model.config),
+              "vocab": tokenizer.chars, **meta}
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    try:
+        state = {k: v.detach().float().contiguous() for k, v in model.state_dict().items()}
+        save_file(state, str(tmp / WEIGHTS_NAME))
+        (tmp / CONFIG_NAME).write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        old = None
+        if path.exists():
+            old = path.with_name(f".{path.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(path, old)
+        os.replace(tmp, path)  # the checkpoint appears whole or not at all
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return path
+
+
+def read_config(path) -> dict:
+    """config.json of a checkpoint folder, checked for format, model config and vocabulary."""
+    path = Path(path)
+    cfg_file = path / CONFIG_NAME
+    if not path.is_dir():
+        raise CheckpointError(f"{path} is not a checkpoint folder")
+    if not cfg_file.is_file():
+        raise CheckpointError(f"no {CONFIG_NAME} in {path.name}")
+    if cfg_file.stat().st_size > MAX_CONFIG_BYTES:
+        raise CheckpointError(f"{CONFIG_NAME} is too large")
+    try:
+        cfg = json.loads(cfg_file.read_text("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise CheckpointError(f"{CONFIG_NAME} is not valid JSON ({e})") from None
+    if not isinstance(cfg, dict) or cfg.get("format") != FORMAT:
+        raise CheckpointError(f"{CONFIG_NAME} is not a GPT Explorer checkpoint (format {FORMAT!r} missing)")
+    try:
+        model_config = config_from_dict(GPTConfig, cfg.get("model") or {})
+        tokenizer = CharTokenizer(cfg.get("vocab") or [])
+    except (TypeError, ValueError) as e:
+        raise CheckpointError(f"{CONFIG_NAME} is invalid: {e}") from None
+    if tokenizer.vocab_size != model_config.vocab_size:
+        raise CheckpointError(f"vocabulary has {tokenizer.vocab_size} characters but vocab_size is "
+                              f"{model_config.vocab_size}")
+    cfg["model_config"], cfg["tokenizer"] = model_config, tokenizer
+    return cfg
+
+
+def load_checkpoint(path) -> tuple[torch.nn.Module, CharTokenizer, dict]:
+    """(model in eval mode, tokenizer, config dict) from a checkpoint folder; refuses pickles."""
+    path = Path(path)
+    weights = path / WEIGHTS_NAME
+    if not weights.is_file():
+        pickles = [n for n in PICKLE_NAMES if (path / n).exists()]
+        hint = (f" Found {', '.join(pickles)}: pickle files can run code when loaded, so they are "
+                "refused; convert the weights to safetensors.") if pickles else ""
+        raise CheckpointError(f"no {WEIGHTS_NAME} in {path.name}.{hint}")
+    cfg = read_config(path)
+    model = build_model(cfg["model_config"])
+    try:
+        state = load_file(str(weights))  # safetensors: plain tensors, no code is ever run
+    except (SafetensorError, OSError, ValueError) as e:
+        raise CheckpointError(f"{WEIGHTS_NAME} is not a valid safetensors file ({e}); "
+                              "pickled weights are never loaded") from None
+    expected = model.state_dict()
+    missing, extra = set(expected) - set(state), set(state) - set(expected)
+    if missing or extra:
+        raise CheckpointError(f"weights do not match the config: missing {sorted(missing)[:5]}, "
+                              f"unexpected {sorted(extra)[:5]}")
+    for name, tensor in expected.items():
+        if state[name].shape != tensor.shape:
+            raise CheckpointError(f"{name} has shape {tuple(state[name].shape)}, "
+                                  f"the config needs {tuple(tensor.shape)}")
+        if not torch.isfinite(state[name].float()).all():
+            raise CheckpointError(f"{name} holds NaN or infinite values")
+    model.load_state_dict({k: v.float() for k, v in state.items()})
+    model.eval()
+    return model, cfg.pop("tokenizer"), cfg
