@@ -77,7 +77,7 @@ class Trainer:
         dataset.check_block_size(model.config.block_size)
         self.dtype = resolve_dtype(config.dtype)
         self.optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate,
-                                           weight_decay=config.weight_decay)
+                                           weight_decay=config.weight_decay, fused=True)
         self.batch_gen = torch.Generator().manual_seed(config.seed)
         self.eval_gen = torch.Generator().manual_seed(config.seed + 1)
         self.iter = 0

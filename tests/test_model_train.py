@@ -1,0 +1,154 @@
+"""Training, reproducibility, checkpoints (incl. refusing pickles) and the CLIs."""
+import json
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+from model.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from model.config import GPTConfig, TrainConfig, preset
+from model.data import CharDataset
+from model.gpt import build_model
+from model.tokenizer import CharTokenizer
+from model.train import Trainer, save_checkpoint_from_trainer
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY = GPTConfig(vocab_size=65, block_size=8, n_embd=32, n_head=4, n_layer=1)
+TEXT = "".join(f"line {i}: the quick brown fox jumps over the lazy dog.\n" for i in range(200))
+
+
+def corpus_path():
+    p = os.environ.get("GPT_EXPLORER_CORPUS")
+    if not p or not Path(p).is_file():
+        pytest.skip("set GPT_EXPLORER_CORPUS to tiny-shakespeare (../shared/data/tinyshakespeare/input.txt)")
+    return p
+
+
+def tiny_trainer(seed=0, **kw):
+    cfg = TrainConfig(batch_size=8, learning_rate=3e-3, max_iters=20, eval_interval=10, eval_iters=4,
+                      seed=seed, **kw)
+    return Trainer.from_configs(TINY, cfg, CharDataset(TEXT))
+
+
+def test_same_seed_same_losses():
+    a = [(l.loss, l.val_loss) for l in tiny_trainer(seed=3).run()]
+    b = [(l.loss, l.val_loss) for l in tiny_trainer(seed=3).run()]
+    c = [(l.loss, l.val_loss) for l in tiny_trainer(seed=4).run()]
+    assert a == b and a != c
+
+
+def test_trainer_steps_pause_resume_and_logs():
+    t = tiny_trainer(warmup_iters=5, lr_decay=True, min_lr=1e-4)
+    first = t.step()
+    assert first.step == 1 and first.val_loss is None and first.lr == pytest.approx(3e-3 / 5)
+    logs = [first]
+    while not t.done:  # the caller may stop after any step and carry on later
+        logs.append(t.step())
+    assert [l.step for l in logs] == list(range(1, 21))
+    assert [l.step for l in logs if l.val_loss is not None] == [10, 20]
+    assert logs[5].lr == pytest.approx(3e-3) and logs[-1].lr < logs[10].lr < logs[5].lr
+    assert t.lr_at(t.config.max_iters) == pytest.approx(1e-4)  # cosine ends at min_lr
+    assert logs[-1].loss < logs[0].loss and all(l.tokens_per_s > 0 for l in logs)
+
+
+def test_eval_interval_zero_evaluates_only_at_the_end():
+    t = tiny_trainer()
+    t.config = TrainConfig(**{**t.config.__dict__, "eval_interval": 0})
+    logs = list(t.run())
+    assert [l.step for l in logs if l.val_loss is not None] == [20]
+    assert logs[0].step == 1  # no step-0 evaluation either
+
+
+def test_checkpoint_round_trip(tmp_path):
+    t = tiny_trainer()
+    list(t.run())
+    path = save_checkpoint_from_trainer(tmp_path / "ck", t, command="test")
+    model, tok, cfg = load_checkpoint(path)
+    assert tok.chars == t.dataset.tokenizer.chars and cfg["step"] == 20 and cfg["command"] == "test"
+    assert cfg["val_loss"] == pytest.approx(t.last_eval["val"])
+    idx = torch.randint(tok.vocab_size, (2, 8))
+    t.model.eval()
+    torch.testing.assert_close(model(idx)[0], t.model(idx)[0])
+    save_checkpoint(path, model, tok, note="overwritten")  # replacing an existing folder works
+    assert load_checkpoint(path)[2]["note"] == "overwritten"
+    assert [p.name for p in tmp_path.iterdir()] == ["ck"]  # no temporary folders left behind
+
+
+class RunsCode:
+    def __reduce__(self):
+        return (os.system, ("touch PWNED",))
+
+
+def test_pickle_checkpoint_is_refused_without_running(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    model = build_model(TINY)
+    good = save_checkpoint(tmp_path / "ck", model, CharTokenizer([chr(32 + i) for i in range(65)]))
+    payload = pickle.dumps({"state": RunsCode()})
+    (good / "model.safetensors").write_bytes(payload)  # a pickle under the safetensors name
+    with pytest.raises(CheckpointError, match="not a valid safetensors"):
+        load_checkpoint(good)
+    (good / "model.safetensors").unlink()
+    (good / "pytorch_model.bin").write_bytes(payload)
+    with pytest.raises(CheckpointError, match="pickle"):
+        load_checkpoint(good)
+    assert not (tmp_path / "PWNED").exists()
+
+
+def test_checkpoint_validation(tmp_path):
+    model = build_model(TINY)
+    tok = CharTokenizer([chr(32 + i) for i in range(65)])
+    ck = save_checkpoint(tmp_path / "ck", model, tok)
+    cfg = json.loads((ck / "config.json").read_text())
+    cfg["model"]["n_embd"] = 64  # shapes no longer match the weights
+    (ck / "config.json").write_text(json.dumps(cfg))
+    with pytest.raises(CheckpointError, match="shape"):
+        load_checkpoint(ck)
+    (ck / "config.json").write_text("{not json")
+    with pytest.raises(CheckpointError, match="JSON"):
+        load_checkpoint(ck)
+    with pytest.raises(CheckpointError):
+        load_checkpoint(tmp_path / "missing")
+
+
+def test_bigram_preset_learns_on_the_real_corpus():
+    # the lecture's bigram.py: 4.7 at step 0, ~2.57 after 600 steps
+    mc, tc = preset("bigram")
+    tc = TrainConfig(**{**tc.__dict__, "max_iters": 600})
+    logs = [l for l in Trainer.from_configs(mc, tc, CharDataset.from_path(corpus_path())).run()
+            if l.val_loss is not None]
+    assert logs[0].step == 0 and 4.4 < logs[0].val_loss < 5.0
+    assert logs[-1].step == 600 and logs[-1].val_loss < 2.65
+
+
+def run_cli(*args):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    r = subprocess.run([sys.executable, "-m", *args], cwd=ROOT, env=env, capture_output=True,
+                       text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    return r.stdout
+
+
+def test_cli_train_sample_evaluate(tmp_path):
+    data = tmp_path / "text.txt"
+    data.write_text(TEXT)
+    out = run_cli("model.train", "--preset", "gpt-classroom", "--n-layer", "1", "--n-embd", "32",
+                  "--n-head", "2", "--block-size", "16", "--batch-size", "4", "--max-iters", "30",
+                  "--eval-interval", "0", "--eval-iters", "2", "--data", str(data),
+                  "--out", str(tmp_path / "ck"), "--threads", "1")
+    result = json.loads(out.strip().splitlines()[-1])
+    for key in ("iters", "seconds", "tokens_per_s", "train_loss", "val_loss"):
+        assert key in result
+    assert result["iters"] == 30
+    cfg = json.loads((tmp_path / "ck" / "config.json").read_text())
+    assert cfg["command"].startswith("python -m model.train --preset gpt-classroom")
+    assert cfg["val_loss"] == pytest.approx(result["val_loss"], abs=1e-4)
+    text = run_cli("model.sample", "--checkpoint", str(tmp_path / "ck"), "--prompt", "line",
+                   "--max-new-tokens", "40", "--seed", "1")
+    assert text.startswith("line") and len(text.rstrip("\n")) >= 40
+    ev = json.loads(run_cli("model.evaluate", "--checkpoint", str(tmp_path / "ck"), "--data",
+                            str(data), "--eval-iters", "3").strip().splitlines()[-1])
+    assert set(ev) >= {"train_loss", "val_loss"}
