@@ -31,8 +31,9 @@ def save_checkpoint(path, model: torch.nn.Module, tokenizer: CharTokenizer, **me
     config = {"format": FORMAT, "version": 1, "model": asdict(model.config),
               "vocab": tokenizer.chars, **meta}
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    tmp.chmod(0o755)  # mkdtemp makes it private; a checkpoint is meant to be shared
     try:
-        state = {k: v.detach().float().contiguous() for k, v in model.state_dict().items()}
+        state = {k: v.detach().float().cpu().contiguous() for k, v in model.state_dict().items()}
         save_file(state, str(tmp / WEIGHTS_NAME))
         (tmp / CONFIG_NAME).write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", "utf-8")
         old = None

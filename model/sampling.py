@@ -57,7 +57,7 @@ def stream(model, idx: torch.Tensor, max_new_tokens: int, temperature: float = 1
     """Yield one SampleStep per new character; idx (B, T) may be empty (starts from token 0)."""
     check_sampling_args(temperature, top_k, top_p)
     if idx.numel() == 0:
-        idx = torch.zeros((max(idx.size(0), 1), 1), dtype=torch.long)  # the lecture starts from 0 ("\n")
+        idx = torch.zeros((max(idx.size(0), 1), 1), dtype=torch.long, device=idx.device)  # the lecture starts from 0 ("\n")
     block_size = model.config.block_size
     was_training = model.training
     model.eval()
@@ -83,7 +83,7 @@ def generate(model, idx: torch.Tensor, max_new_tokens: int, temperature: float =
              top_k: int | None = None, top_p: float | None = None,
              generator: torch.Generator | None = None, use_cache: bool = True) -> torch.Tensor:
     """idx (B, T) followed by max_new_tokens sampled ids: (B, T + max_new_tokens)."""
-    out = [idx] if idx.numel() else [torch.zeros((max(idx.size(0), 1), 1), dtype=torch.long)]
+    out = [idx] if idx.numel() else [torch.zeros((max(idx.size(0), 1), 1), dtype=torch.long, device=idx.device)]
     for step in stream(model, idx, max_new_tokens, temperature, top_k, top_p, generator, use_cache):
         out.append(step.idx_next)
     return torch.cat(out, dim=1)

@@ -37,22 +37,31 @@ def bf16_is_fast() -> bool:
     return " avx512_bf16" in flags or " amx_bf16" in flags
 
 
-def resolve_dtype(dtype: str) -> torch.dtype:
+def resolve_device(device: str = "auto") -> str:
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    return device
+
+
+def resolve_dtype(dtype: str, device: str = "cpu") -> torch.dtype:
+    """'auto' is bf16 where the hardware does it natively, else fp32."""
     if dtype == "auto":
-        return torch.bfloat16 if bf16_is_fast() else torch.float32
+        fast = torch.cuda.is_bf16_supported() if device == "cuda" else bf16_is_fast()
+        return torch.bfloat16 if fast else torch.float32
     return torch.bfloat16 if dtype == "bfloat16" else torch.float32
 
 
-def autocast(dtype: torch.dtype):
-    """bf16 autocast on the CPU, or nothing for fp32."""
+def autocast(dtype: torch.dtype, device: str = "cpu"):
+    """bf16 autocast, or nothing for fp32."""
     if dtype == torch.float32:
         return contextlib.nullcontext()
-    return torch.autocast(device_type="cpu", dtype=dtype)
+    return torch.autocast(device_type=device, dtype=dtype)
 
 
 @torch.no_grad()
 def estimate_loss(model, dataset: CharDataset, eval_iters: int, batch_size: int,
-                  generator: torch.Generator | None = None, dtype=torch.float32) -> dict[str, float]:
+                  generator: torch.Generator | None = None, dtype=torch.float32,
+                  device: str = "cpu") -> dict[str, float]:
     """Mean loss over eval_iters random batches of each split, in eval mode (the lecture's)."""
     out = {}
     was_training = model.training
@@ -61,7 +70,8 @@ def estimate_loss(model, dataset: CharDataset, eval_iters: int, batch_size: int,
         losses = torch.zeros(eval_iters)
         for k in range(eval_iters):
             X, Y = dataset.get_batch(split, batch_size, model.config.block_size, generator)
-            with autocast(dtype):
+            X, Y = X.to(device), Y.to(device)
+            with autocast(dtype, device):
                 _, loss = model(X, Y)
             losses[k] = loss.item()
         out[split] = losses.mean().item()
@@ -72,10 +82,12 @@ def estimate_loss(model, dataset: CharDataset, eval_iters: int, batch_size: int,
 class Trainer:
     """AdamW training driven by its caller: step() once, or iterate run() and stop at will."""
 
-    def __init__(self, model, dataset: CharDataset, config: TrainConfig):
+    def __init__(self, model, dataset: CharDataset, config: TrainConfig, device: str = "cpu"):
         self.model, self.dataset, self.config = model, dataset, config.validate()
         dataset.check_block_size(model.config.block_size)
-        self.dtype = resolve_dtype(config.dtype)
+        self.device = resolve_device(device)
+        self.dtype = resolve_dtype(config.dtype, self.device)
+        model.to(self.device)
         self.optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate,
                                            weight_decay=config.weight_decay, fused=True)
         self.batch_gen = torch.Generator().manual_seed(config.seed)
@@ -87,11 +99,12 @@ class Trainer:
         model.train()
 
     @classmethod
-    def from_configs(cls, model_config: GPTConfig, train_config: TrainConfig, dataset: CharDataset):
+    def from_configs(cls, model_config: GPTConfig, train_config: TrainConfig, dataset: CharDataset,
+                     device: str = "cpu"):
         """Seed, build the model for the dataset's vocabulary, and wrap it in a Trainer."""
         torch.manual_seed(train_config.seed)
         model_config = replace(model_config, vocab_size=dataset.tokenizer.vocab_size)
-        return cls(build_model(model_config), dataset, train_config)
+        return cls(build_model(model_config), dataset, train_config, device)
 
     @property
     def done(self) -> bool:
@@ -110,7 +123,7 @@ class Trainer:
     def evaluate(self) -> dict[str, float]:
         t0 = time.perf_counter()
         self.last_eval = estimate_loss(self.model, self.dataset, self.config.eval_iters,
-                                       self.config.batch_size, self.eval_gen, self.dtype)
+                                       self.config.batch_size, self.eval_gen, self.dtype, self.device)
         self.elapsed += time.perf_counter() - t0
         return self.last_eval
 
@@ -126,7 +139,8 @@ class Trainer:
         for group in self.optimizer.param_groups:
             group["lr"] = lr
         xb, yb = self.dataset.get_batch("train", c.batch_size, self.model.config.block_size, self.batch_gen)
-        with autocast(self.dtype):
+        xb, yb = xb.to(self.device), yb.to(self.device)
+        with autocast(self.dtype, self.device):
             _, loss = self.model(xb, yb)
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
@@ -167,6 +181,7 @@ def parse_args(argv=None):
     p.add_argument("--data", help="UTF-8 text file (default: tiny-shakespeare, see model/data.py)")
     p.add_argument("--out", help="save a checkpoint folder here")
     p.add_argument("--threads", type=int, help="torch.set_num_threads")
+    p.add_argument("--device", default="auto", help="cpu, cuda or auto (cuda when available)")
     return p.parse_args(argv)
 
 
@@ -185,10 +200,10 @@ def main(argv=None) -> dict:
         torch.set_num_threads(args.threads)
     model_cfg, train_cfg = configs_from_args(args)
     dataset = CharDataset.from_path(args.data)
-    trainer = Trainer.from_configs(model_cfg, train_cfg, dataset)
+    trainer = Trainer.from_configs(model_cfg, train_cfg, dataset, args.device)
     n_params = sum(p.numel() for p in trainer.model.parameters())
     print(f"{n_params / 1e6:.3f}M parameters, {dataset.tokenizer.vocab_size} characters, "
-          f"dtype {trainer.dtype}", file=sys.stderr)
+          f"{trainer.device}, {trainer.dtype}", file=sys.stderr)
     t0 = time.perf_counter()
     curve, last = [], None
     bar = tqdm(total=train_cfg.max_iters, file=sys.stderr, dynamic_ncols=True)
