@@ -1,0 +1,1 @@
+"""GPT Explorer's Gradio app: the UI over model/ (which never imports this package)."""

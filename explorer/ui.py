@@ -1,0 +1,113 @@
+"""build_ui(): the shared header, one tab per registry entry, the API, and the wiring across them."""
+import gradio as gr
+
+from . import api, header
+from .context import AppContext, Labels
+from .i18n import normalize_lang, t
+from .limits import Limits
+from .models import assets_dir as find_assets
+from .session import SessionStore
+from .tabs import TABS
+
+QUEUE_SIZE = 128          # waiting events of all kinds; a class of 30 polls at most one tick each
+MAX_FILE_SIZE = "10mb"    # uploads: a checkpoint zip or a text file
+LANG_KEY = "gpt-explorer-lang"
+
+# the language the page starts in: the visitor's last choice, else the browser's language
+JS_INITIAL_LANG = f"""(lang) => {{
+  const saved = window.localStorage.getItem('{LANG_KEY}');
+  if (saved === 'en' || saved === 'zh-CN') return saved;
+  const nav = ((navigator.languages && navigator.languages[0]) || navigator.language || 'en').toLowerCase();
+  return nav.startsWith('zh') ? 'zh-CN' : 'en';
+}}"""
+JS_REMEMBER_LANG = f"(lang) => {{ window.localStorage.setItem('{LANG_KEY}', lang); return lang; }}"
+
+CSS = """
+#header { align-items: center; }
+#title h2 { margin: 0 0 2px 0; }
+#title p { margin: 0; color: var(--body-text-color-subdued); }
+#lang { flex-grow: 0; }
+#model-card p { margin: 0 0 4px 0; font-size: 14px; }
+.banner { padding: 8px 12px; border-radius: 8px; font-weight: 500; background: rgba(127,127,127,0.10);
+          overflow-wrap: anywhere; }
+.banner .icon { display: inline-block; width: 1.2em; }
+.banner-running { background: rgba(46,160,67,0.14); }
+.banner-queued { background: rgba(255,193,7,0.20); }
+.banner-paused { background: rgba(33,150,243,0.14); }
+.banner-done { background: rgba(46,160,67,0.22); }
+.banner-failed { background: rgba(229,57,53,0.16); }
+.stats { display: flex; flex-wrap: wrap; gap: 6px; }
+.stat { flex: 1 1 92px; min-width: 84px; padding: 5px 10px; border-radius: 8px;
+        border: 1px solid var(--border-color-primary); background: var(--block-background-fill); }
+.stat .k { font-size: 12px; color: var(--body-text-color-subdued); white-space: nowrap; }
+.stat .v { font-size: 16px; font-weight: 600; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.mono textarea { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px; }
+#train-controls button { min-width: 84px; }
+#config-note p { margin: 0; font-size: 13px; }
+@media (max-width: 640px) {
+  #train-controls { gap: 6px; }
+  #train-controls button { min-width: calc(33% - 6px); flex: 1 1 calc(33% - 6px); }
+  .stat { flex: 1 1 calc(50% - 6px); }
+}
+"""
+
+
+def build_ui(assets_dir=None, limits: Limits | None = None) -> gr.Blocks:
+    """The whole app, not launched: header, tabs, API. assets_dir defaults to $GPT_EXPLORER_ASSETS
+    or ./assets; limits to Limits.from_env()."""
+    limits = limits or Limits.from_env()
+    store = SessionStore(find_assets(assets_dir), limits)
+    ctx = AppContext(store, limits, Labels())
+    with gr.Blocks(title="GPT Explorer", delete_cache=(3600, 3600), analytics_enabled=False) as demo:
+        header.build(ctx)
+        with gr.Tabs(elem_id="tabs"):
+            for spec in TABS:
+                tab = gr.Tab(t(spec.title_key, "en"), id=spec.id, elem_id=f"tab-{spec.id}")
+                with ctx.labels.add(tab, label=spec.title_key):
+                    spec.build(ctx)
+        api.register(ctx)
+        _wire_language(ctx, demo)
+
+        def on_unload(request: gr.Request):
+            """The tab closed: stop its training and free its models."""
+            store.close(request.session_hash)
+
+        demo.unload(on_unload)
+    demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=4)
+    demo.explorer_store = store  # app.py and the tests reach the sessions through this
+    return demo
+
+
+def _as_update(value):
+    return value if isinstance(value, dict) and "__type__" in value else gr.update(value=value)
+
+
+def _wire_language(ctx: AppContext, demo: gr.Blocks) -> None:
+    """One handler relabels everything; it also runs on page load with the browser's language."""
+    outputs, seen = [], set()
+    for comp in [ctx.lang, *ctx.labels.components, *(c for outs, _ in ctx.refreshers for c in outs)]:
+        if id(comp) not in seen:
+            seen.add(id(comp))
+            outputs.append(comp)
+
+    def set_language(lang: str, request: gr.Request):
+        """Every label, help text, chart and message in the chosen language ("en" or "zh-CN")."""
+        lang = normalize_lang(lang)
+        session = ctx.session(request)
+        merged = {id(ctx.lang): gr.update(value=lang)}
+        pairs = list(zip(ctx.labels.components, ctx.labels.updates(lang)))
+        for outs, fn in ctx.refreshers:
+            pairs += list(zip(outs, fn(session, lang)))
+        for comp, value in pairs:
+            merged[id(comp)] = {**merged.get(id(comp), {}), **_as_update(value)}
+        return [merged.get(id(c), gr.skip()) for c in outputs]
+
+    common = dict(outputs=outputs, show_progress="hidden", concurrency_id="status", api_visibility="private")
+    demo.load(set_language, [ctx.lang], js=JS_INITIAL_LANG, **common)
+    ctx.lang.input(set_language, [ctx.lang], js=JS_REMEMBER_LANG, **common)
+
+
+def launch_options() -> dict:
+    """launch() settings for a public Space: capped uploads, no monitoring page, no SSR, no raw errors."""
+    return dict(max_file_size=MAX_FILE_SIZE, enable_monitoring=False, ssr_mode=False, show_error=False,
+                css=CSS, theme=gr.themes.Default())
