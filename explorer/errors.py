@@ -15,7 +15,7 @@ log = logging.getLogger("explorer")
 class Refusal(Exception):
     """Something the user asked for that the app will not do; the key names the message."""
 
-    def __init__(self, key: str, **params):
+    def __init__(self, key: str, /, **params):
         super().__init__(key)
         self.key, self.params = key, params
 

@@ -11,6 +11,7 @@ TRAIN, VAL = "#1f77b4", "#ff7f0e"
 EARLIER = ("#7f7f7f", "#8c564b", "#9467bd", "#2ca02c", "#17becf", "#bcbd22")
 FONT = "Inter, 'Noto Sans CJK SC', 'WenQuanYi Zen Hei', 'Microsoft YaHei', sans-serif"
 SMOOTHING = 0.95  # EMA weight per step for the minibatch loss (about a 20-step window)
+TEMPLATE = {"layout": {}}  # no stock template: copying one costs more than drawing the chart
 LECTURE_VAL = {"bigram": 2.49, "gpt": 1.48}  # the lecture's final val losses on tiny-shakespeare
 
 
@@ -29,10 +30,15 @@ def downsample(x: np.ndarray, y: np.ndarray, max_points: int) -> tuple[np.ndarra
     n = len(x)
     if n <= max_points:
         return x, y
-    edges = np.linspace(0, n, max_points + 1).astype(int)
-    xs = np.array([x[a:b].mean() for a, b in zip(edges[:-1], edges[1:])])
-    ys = np.array([np.nanmean(y[a:b]) if np.isfinite(y[a:b]).any() else np.nan
-                   for a, b in zip(edges[:-1], edges[1:])])
+    starts = np.linspace(0, n, max_points + 1).astype(int)[:-1]
+    counts = np.diff(np.append(starts, n))
+    xs = np.add.reduceat(np.asarray(x, dtype=float), starts) / counts
+    y = np.asarray(y, dtype=float)
+    finite = np.isfinite(y)
+    sums = np.add.reduceat(np.where(finite, y, 0.0), starts)
+    seen = np.add.reduceat(finite.astype(int), starts)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ys = np.where(seen > 0, sums / np.maximum(seen, 1), np.nan)
     return xs, ys
 
 
@@ -49,16 +55,16 @@ def smooth(y: np.ndarray, weight: float = 0.95) -> np.ndarray:
 
 
 def _line(x, y, name, color, width=2.0, opacity=1.0, dash=None, mode="lines", group=None,
-          showlegend=True, hover=True):
-    return go.Scatter(
-        x=np.asarray(x, dtype=float).round(1), y=np.asarray(y, dtype=float).round(4), name=name,
-        mode=mode, legendgroup=group, showlegend=showlegend, opacity=opacity,
+          showlegend=True, hover=True) -> dict:
+    return dict(
+        type="scatter", x=np.asarray(x, dtype=float).round(1), y=np.asarray(y, dtype=float).round(4),
+        name=name, mode=mode, legendgroup=group, showlegend=showlegend, opacity=opacity,
         line=dict(color=color, width=width, dash=dash), marker=dict(size=6, color=color),
         hovertemplate=f"{name}<br>step %{{x:.0f}}: %{{y:.3f}}<extra></extra>" if hover else None,
         hoverinfo=None if hover else "skip")
 
 
-def _curve_traces(c: Curve, lang: str, max_points: int) -> list[go.Scatter]:
+def _curve_traces(c: Curve, lang: str, max_points: int) -> list[dict]:
     steps = np.arange(1, len(c.loss) + 1)
     traces = []
     if len(c.loss):
@@ -76,7 +82,7 @@ def _curve_traces(c: Curve, lang: str, max_points: int) -> list[go.Scatter]:
     return traces
 
 
-def _earlier_trace(c: Curve, i: int, lang: str, max_points: int) -> go.Scatter | None:
+def _earlier_trace(c: Curve, i: int, lang: str, max_points: int) -> dict | None:
     color = EARLIER[i % len(EARLIER)]
     if len(c.eval_steps) >= 2:
         name = t("chart.earlier_val", lang, label=c.label)
@@ -88,39 +94,44 @@ def _earlier_trace(c: Curve, i: int, lang: str, max_points: int) -> go.Scatter |
     return None
 
 
+def _hline(y: float, text: str, color: str, dash: str) -> tuple[dict, dict]:
+    """A full-width horizontal line and its label, above the line at the right."""
+    shape = dict(type="line", xref="paper", x0=0, x1=1, y0=y, y1=y, line=dict(color=color, width=1.2, dash=dash))
+    label = dict(text=text, xref="paper", x=1, xanchor="right", y=y, yanchor="bottom", showarrow=False,
+                 font=dict(size=11, color=color))
+    return shape, label
+
+
 def loss_figure(current: Curve | None, earlier: list[Curve], vocab_size: int, lang: str,
                 max_iters: int | None = None, reference: bool = False, max_points: int = 500,
                 height: int = 420) -> go.Figure:
     """Train/val loss against step; earlier runs faded; ln(V) and, optionally, the lecture's results."""
-    fig = go.Figure()
-    for i, c in enumerate(earlier):
-        trace = _earlier_trace(c, i, lang, max_points // 2)
-        if trace is not None:
-            fig.add_trace(trace)
+    traces = [tr for i, c in enumerate(earlier) if (tr := _earlier_trace(c, i, lang, max_points // 2))]
     if current is not None:
-        for trace in _curve_traces(current, lang, max_points):
-            fig.add_trace(trace)
+        traces += _curve_traces(current, lang, max_points)
     uniform = math.log(vocab_size)
     lines = [(uniform, t("chart.uniform", lang, V=vocab_size, value=f"{uniform:.2f}"), "#555", "dash")]
     if reference and vocab_size == 65:
         lines += [(LECTURE_VAL["bigram"], t("chart.lecture_bigram", lang), "#2ca02c", "dot"),
                   (LECTURE_VAL["gpt"], t("chart.lecture_gpt", lang), "#d62728", "dot")]
-    for y, text, color, dash in lines:
-        fig.add_hline(y=y, line=dict(color=color, width=1.2, dash=dash), annotation_text=text,
-                      annotation_position="top left", annotation_font=dict(size=11, color=color))
-    ys = [y for tr in fig.data for y in np.asarray(tr.y, dtype=float) if np.isfinite(y)]
-    ys += [y for y, *_ in lines]
-    lo = max(0.0, min(ys) - 0.15)
-    hi = min(max(ys), uniform + 1.5) + 0.2  # a bad first step should not flatten the rest
+    shapes, annotations = zip(*(_hline(*line) for line in lines))
+    annotations = list(annotations)
+    if not traces:
+        annotations.append(dict(text=t("chart.empty", lang), x=0.5, y=0.35, xref="paper", yref="paper",
+                                showarrow=False, font=dict(size=14, color="#777")))
+    ys = np.concatenate([tr["y"] for tr in traces] + [np.array([y for y, *_ in lines])])
+    ys = ys[np.isfinite(ys)]
+    if not traces:
+        ys = np.append(ys, [0.0, uniform + 0.6])  # empty: show the whole scale
+    lo = max(0.0, float(ys.min()) - 0.15)
+    hi = min(float(ys.max()), uniform + 1.5) + 0.2  # a bad first step should not flatten the rest
     x_hi = max([max_iters or 0] + [len(c.loss) for c in [current, *earlier] if c is not None] + [10])
-    fig.update_layout(
-        template="plotly_white", height=height, font=dict(family=FONT, size=13),
-        margin=dict(l=56, r=16, t=24, b=8), hovermode="closest", uirevision="loss",
+    axis = dict(gridcolor="#e8e8e8", linecolor="#b0b0b0", zeroline=False, ticks="outside", tickcolor="#b0b0b0")
+    layout = dict(
+        template=TEMPLATE, height=height, font=dict(family=FONT, size=13), plot_bgcolor="white",
+        paper_bgcolor="white", margin=dict(l=56, r=16, t=24, b=8), hovermode="closest", uirevision="loss",
         legend=dict(orientation="h", yanchor="top", y=-0.18, xanchor="left", x=0, font=dict(size=12)),
-        xaxis=dict(title=dict(text=t("chart.step", lang)), range=[0, x_hi * 1.02], zeroline=False),
-        yaxis=dict(title=dict(text=t("chart.loss", lang)), range=[lo, hi]),
-    )
-    if current is None and not earlier:
-        fig.add_annotation(text=t("chart.empty", lang), x=0.5, y=0.35, xref="paper", yref="paper",
-                           showarrow=False, font=dict(size=14, color="#777"))
-    return fig
+        xaxis=dict(axis, title=dict(text=t("chart.step", lang)), range=[0, x_hi * 1.02]),
+        yaxis=dict(axis, title=dict(text=t("chart.loss", lang)), range=[lo, hi]),
+        shapes=list(shapes), annotations=annotations)
+    return go.Figure(data=traces, layout=layout, _validate=False)  # built from known-good dicts

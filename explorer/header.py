@@ -56,14 +56,14 @@ def build(ctx: AppContext) -> dict:
     """Title, language radio, model picker, checkpoint upload, model card; sets ctx.lang/ctx.picker."""
     L, c = ctx.labels, {}
     with gr.Row(equal_height=True, elem_id="header"):
-        c["title"] = L.make(gr.Markdown, text="app.header", elem_id="title")
+        c["title"] = L.make(gr.Markdown, text="app.header", elem_id="title", min_width=300)
         ctx.lang = c["lang"] = gr.Radio([(name, code) for code, name in LANGS.items()], value="en",
-                                        show_label=False, container=False, elem_id="lang", scale=0, min_width=160)
-    with gr.Row(equal_height=True, elem_id="model-row"):
+                                        show_label=False, container=False, elem_id="lang", scale=0, min_width=220)
+    with gr.Row(equal_height=False, elem_id="model-row"):
         ctx.picker = c["picker"] = L.make(gr.Dropdown, label="picker.label", info="picker.info", choices=[],
                                           elem_id="picker", scale=3, min_width=240, allow_custom_value=False)
         c["upload"] = L.make(gr.UploadButton, label="picker.upload", file_types=[".zip"], file_count="single",
-                             elem_id="upload", scale=1, min_width=180, size="md")
+                             elem_id="upload", scale=1, min_width=200, size="md", variant="secondary")
     c["card"] = gr.Markdown(t("card.none", "en"), elem_id="model-card")
     with L.add(gr.Accordion(t("try.title", "en"), open=False, elem_id="try"), label="try.title"):
         with gr.Row(equal_height=True):

@@ -73,6 +73,9 @@ _S = {  # key: (English, 简体中文)
     "refuse.unknown_run": ("There is no run {run} in this session.", "本次会话中没有 {run}。"),
     "refuse.run_no_model": ("{run} has no model yet: it has not started.", "{run} 还没有模型:训练尚未开始。"),
     "refuse.unknown_model": ("Unknown model {key}.", "未知模型 {key}。"),
+    "refuse.no_shakespeare": ("tiny-shakespeare is not available on this server (no copy, and the download failed). "
+                              "Upload or paste your own text instead.",
+                              "本服务器上没有 tiny-shakespeare(没有副本,下载也失败了)。请改为上传或粘贴你自己的文本。"),
     "refuse.corpus_no_file": ("Choose a .txt file to upload first.", "请先选择要上传的 .txt 文件。"),
     "refuse.corpus_too_big": ("The text file is larger than {limit}.", "文本文件超过 {limit}。"),
     "refuse.corpus_empty": ("Paste some text first.", "请先粘贴一些文本。"),
@@ -126,7 +129,7 @@ _S = {  # key: (English, 简体中文)
     "train.step": ("Step", "单步"),
     "train.stop": ("Stop", "停止"),
     "train.reset": ("Reset", "重置"),
-    "train.model_type": ("Model", "模型类型"),
+    "train.model_type": ("Model type", "模型类型"),
     "train.preset": ("Preset", "预设"),
     "train.describe": ("{params} parameters · about {gflop} GFLOP per step (limit {limit})",
                        "{params} 个参数 · 每步约 {gflop} GFLOP(上限 {limit})"),

@@ -134,7 +134,8 @@ class Run:
         self.lr = 0.0
         self.tokens_per_s = 0.0
         self.elapsed = 0.0
-        self.recent: deque[tuple[float, int]] = deque(maxlen=30)  # (wall time, step) for the ETA
+        self.wall = 0.0      # seconds spent training, evaluating and sampling (pauses excluded)
+        self.recent: deque[tuple[float, int]] = deque(maxlen=40)  # (wall time, step) every 0.25 s
         self.model = None    # set when the run ends; the live model is the job's
         self.tokenizer = None
         self.version = 0     # bumped on every change, so the UI redraws only when needed
@@ -151,7 +152,9 @@ class Run:
         self.lr, self.tokens_per_s, self.elapsed = step_log.lr, step_log.tokens_per_s, step_log.elapsed
         if step_log.val_loss is not None:
             self.evals.append((step_log.step, step_log.train_loss, step_log.val_loss))
-        self.recent.append((time.monotonic(), step_log.step))
+        now = time.monotonic()
+        if not self.recent or now - self.recent[-1][0] >= 0.25:  # about a 10 s window for the ETA
+            self.recent.append((now, step_log.step))
         self.version += 1
 
     def eta(self) -> float | None:
@@ -266,18 +269,22 @@ class TrainingJob:
             self.trainer.should_stop = self._stop.is_set
             run.tokenizer = self.dataset.tokenizer
             if run.train_cfg.eval_interval > 0:  # the step-0 evaluation, as trainer.run() does
+                t0 = time.perf_counter()
                 ev = self.trainer.evaluate()
                 self._record_eval(0, ev["train"], ev["val"])
+                run.wall += time.perf_counter() - t0
         while not self._stop.is_set() and not self.trainer.done:
             with self._cond:
                 if not self._want_running:
                     if self._step_requests == 0:
                         return
                     self._step_requests -= 1
+            t0 = time.perf_counter()
             with self.model_lock:
                 step_log = self.trainer.step()
                 sample = self._sample(step_log.step) if step_log.val_loss is not None else None
             with self._cond:
+                self.run.wall += time.perf_counter() - t0
                 self.run.record(step_log)
                 if sample is not None:
                     self._add_sample(step_log.step, sample)

@@ -38,7 +38,10 @@ def load_corpus(source: str, file_path=None, text: str | None = None) -> CharDat
     if source == "shakespeare":
         with _shakespeare_lock:
             if _shakespeare is None:
-                _shakespeare = CharDataset.from_path()  # may download it once (model/data.py)
+                try:
+                    _shakespeare = CharDataset.from_path()  # may download it once (model/data.py)
+                except CorpusError:
+                    raise Refusal("refuse.no_shakespeare") from None
             return _shakespeare
     if source == "upload":
         if not file_path:
@@ -150,7 +153,7 @@ def status(session: Session, lang: str) -> dict:
         "max_iters": run.train_cfg.max_iters,
         "loss": float(run.loss[run.steps - 1]) if run.steps else None,
         "eval_step": ev[0], "train_loss": ev[1], "val_loss": ev[2], "lr": run.lr,
-        "tokens_per_s": round(run.tokens_per_s, 1), "elapsed": round(run.elapsed, 2),
+        "tokens_per_s": round(run.tokens_per_s, 1), "elapsed": round(run.wall, 2),
         "eta": round(eta, 1) if eta is not None else None, "queue_position": position,
         "sample_step": last[0], "sample": last[1], "model_key": f"session:{run.id}",
         "error": job.error if job is not None else None,

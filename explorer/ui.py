@@ -27,6 +27,8 @@ CSS = """
 #title h2 { margin: 0 0 2px 0; }
 #title p { margin: 0; color: var(--body-text-color-subdued); }
 #lang { flex-grow: 0; }
+#upload { align-self: flex-start; margin-top: 28px; max-height: 44px; }
+@media (max-width: 640px) { #upload { margin-top: 0; } }
 #model-card p { margin: 0 0 4px 0; font-size: 14px; }
 .banner { padding: 8px 12px; border-radius: 8px; font-weight: 500; background: rgba(127,127,127,0.10);
           overflow-wrap: anywhere; }
@@ -45,6 +47,8 @@ CSS = """
 #train-controls button { min-width: 84px; }
 #config-note p { margin: 0; font-size: 13px; }
 @media (max-width: 640px) {
+  #header { flex-direction: column; align-items: flex-start; }
+  #header > * { width: 100%; }
   #train-controls { gap: 6px; }
   #train-controls button { min-width: calc(33% - 6px); flex: 1 1 calc(33% - 6px); }
   .stat { flex: 1 1 calc(50% - 6px); }

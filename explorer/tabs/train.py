@@ -46,11 +46,10 @@ def build(ctx: AppContext) -> dict:
                 c["save"] = L.make(gr.Button, text="train.save", interactive=False, size="sm", elem_id="btn-save")
                 c["saved"] = L.make(gr.File, label="train.saved", visible=False, interactive=False, elem_id="saved")
         with gr.Column(scale=1, min_width=300, elem_id="train-form-col"):
-            with gr.Row():
-                c["model_type"] = L.make(gr.Radio, label="train.model_type", value="bigram", elem_id="model-type",
-                                         choices=[("model.bigram", "bigram"), ("model.gpt", "gpt")])
-                c["preset"] = L.make(gr.Dropdown, label="train.preset", value="bigram", elem_id="preset",
-                                     choices=[(f"preset.{p}", p) for p in APP_PRESETS])
+            c["model_type"] = L.make(gr.Radio, label="train.model_type", value="bigram", elem_id="model-type",
+                                     choices=[("model.bigram", "bigram"), ("model.gpt", "gpt")])
+            c["preset"] = L.make(gr.Dropdown, label="train.preset", value="bigram", elem_id="preset",
+                                 choices=[(f"preset.{p}", p) for p in APP_PRESETS])
             c["config_note"] = gr.Markdown(describe("bigram", defaults, "en", ctx), elem_id="config-note")
             fields = {}
             with L.add(gr.Accordion(t("train.group_model", "en"), open=True), label="train.group_model"):
@@ -83,7 +82,7 @@ def describe(model_type, values: dict, lang: str, ctx: AppContext) -> str:
     except Refusal as e:
         return f"⚠️ {e.message(lang)}"
     return t("train.describe", lang, params=f"{count_params(model_cfg):,}",
-             gflop=f"{step_gflop(model_cfg, train_cfg.batch_size):.1f}", limit=f"{ctx.limits.max_step_gflop:.0f}")
+             gflop=f"{step_gflop(model_cfg, train_cfg.batch_size):.2g}", limit=f"{ctx.limits.max_step_gflop:.0f}")
 
 
 def _wire(ctx: AppContext, c: dict, fields: dict) -> None:
@@ -95,7 +94,7 @@ def _wire(ctx: AppContext, c: dict, fields: dict) -> None:
 
     def parse(data: dict):
         values = {n: data[fields[n]] for n in names}
-        corpus = (data[c["corpus"]], data[c["corpus_file"]], data[c["corpus_text"]])
+        corpus = tuple(data.get(c[k]) for k in ("corpus", "corpus_file", "corpus_text"))
         return data[c["model_type"]], values, corpus
 
     def render(session: Session, lang: str, reference: bool | None, force: bool = True) -> list:

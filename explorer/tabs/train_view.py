@@ -87,7 +87,7 @@ def render(session: Session, lang: str, reference: bool | None, force: bool, n_o
     run = session.current
     key = (run.id if run else None, run.version if run else 0, st["state"], st.get("queue_position"),
            lang, reference, len(session.runs))
-    timer = gr.Timer(active=st["state"] in ("queued", "running"))  # paused: nothing moves, no polling
+    timer = gr.update(active=st["state"] in ("queued", "running"))  # paused: nothing moves, no polling
     if not force and key == session.rendered:
         return [gr.skip()] * 4 + [timer] + [gr.skip()] * (n_outputs - 5)
     session.rendered = key

@@ -1,0 +1,62 @@
+"""Shared fixtures: the corpus, tiny pretrained checkpoints, and a running explorer app."""
+import os
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+# a small corpus for tests that need no tiny-shakespeare: 60 distinct characters, ~50k of them
+TEXT = "".join(f"Line {i}: The quick brown fox jumps over the lazy dog; QUICK, BROWN? {i % 7}!\n"
+               for i in range(700))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def corpus_path() -> str:
+    p = os.environ.get("GPT_EXPLORER_CORPUS")
+    if not p or not Path(p).is_file():
+        pytest.skip("set GPT_EXPLORER_CORPUS to tiny-shakespeare (../shared/data/tinyshakespeare/input.txt)")
+    return p
+
+
+@pytest.fixture(scope="session")
+def tiny_assets(tmp_path_factory) -> Path:
+    """An assets folder with an untrained bigram and a one-layer GPT, as the app expects them."""
+    from model.checkpoint import save_checkpoint
+    from model.config import GPTConfig
+    from model.gpt import build_model
+    from model.tokenizer import CharTokenizer
+
+    folder = tmp_path_factory.mktemp("assets")
+    tok = CharTokenizer.from_text(TEXT)
+    V = tok.vocab_size
+    save_checkpoint(folder / "bigram", build_model(GPTConfig(model_type="bigram", vocab_size=V, block_size=8)),
+                    tok, step=0, val_loss=4.1)
+    save_checkpoint(folder / "gpt-small", build_model(GPTConfig(vocab_size=V, block_size=16, n_embd=32,
+                                                                n_head=4, n_layer=1)), tok, step=0, val_loss=4.09)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def app_url(tiny_assets, corpus_path):
+    """The explorer, launched in this process on a free port (two training slots)."""
+    from explorer.limits import Limits
+    from explorer.ui import build_ui, launch_options
+
+    demo = build_ui(tiny_assets, Limits(max_trainings=2))
+    port = free_port()
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
+                **launch_options())
+    yield f"http://127.0.0.1:{port}/"
+    demo.explorer_store.close_all()
+    demo.close()

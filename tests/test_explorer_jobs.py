@@ -1,0 +1,173 @@
+"""Training jobs on worker threads and the server-wide slot pool."""
+import threading
+import time
+
+import pytest
+
+from conftest import TEXT
+from explorer.jobs import ExplorerTrainer, Run, SlotPool, State, TrainingJob, threads_for
+from model.config import GPTConfig, TrainConfig
+from model.data import CharDataset
+
+DATA = CharDataset(TEXT, name="test text")
+BIGRAM = GPTConfig(model_type="bigram", vocab_size=DATA.tokenizer.vocab_size, block_size=8)
+TINY_GPT = GPTConfig(vocab_size=DATA.tokenizer.vocab_size, block_size=16, n_embd=32, n_head=4, n_layer=1)
+
+
+def make_job(pool, model_cfg=BIGRAM, paused=False, **train):
+    train_cfg = TrainConfig(**{"batch_size": 8, "learning_rate": 1e-2, "max_iters": 100_000,
+                               "eval_interval": 0, "eval_iters": 2, **train})
+    run = Run("run-1", 1, model_cfg, train_cfg, DATA.name, DATA.tokenizer.vocab_size)
+    return TrainingJob(run, DATA, pool, start_paused=paused).start()
+
+
+def wait_for(predicate, timeout=20.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+@pytest.fixture
+def pool():
+    return SlotPool(2, max_waiting=3, tune_threads=False)
+
+
+def test_threads_share_the_cores():
+    assert [threads_for(n, 2) for n in (0, 1, 2, 3)] == [2, 2, 1, 1]
+    assert threads_for(2, 16) == 8
+
+
+def test_pool_serves_in_order_and_reports_positions():
+    pool = SlotPool(1, tune_threads=False)
+    assert pool.acquire("a", lambda: False)
+    got = []
+    threads = [threading.Thread(target=lambda j=j: got.append(j) if pool.acquire(j, lambda: False) else None)
+               for j in ("b", "c")]
+    threads[0].start()
+    assert wait_for(lambda: pool.position("b") == 1)
+    threads[1].start()
+    assert wait_for(lambda: pool.position("c") == 2)
+    pool.release("a")
+    assert wait_for(lambda: got == ["b"])
+    assert pool.position("c") == 1
+    pool.release("b")
+    assert wait_for(lambda: got == ["b", "c"])
+    pool.release("c")
+
+
+def test_pool_lets_a_waiting_job_give_up():
+    pool = SlotPool(1, tune_threads=False)
+    pool.acquire("a", lambda: False)
+    cancel = threading.Event()
+    result = []
+    t = threading.Thread(target=lambda: result.append(pool.acquire("b", cancel.is_set)))
+    t.start()
+    assert wait_for(lambda: pool.position("b") == 1)
+    cancel.set()
+    t.join(2)
+    assert result == [False] and pool.position("b") is None
+    pool.release("a")
+
+
+def test_pool_full():
+    pool = SlotPool(1, max_waiting=1, tune_threads=False)
+    pool.acquire("a", lambda: False)
+    assert not pool.full()
+    threading.Thread(target=lambda: pool.acquire("b", lambda: False), daemon=True).start()
+    assert wait_for(pool.full)
+    pool.release("a")
+    assert wait_for(lambda: not pool.full())
+
+
+def test_start_pause_step_resume_stop(pool):
+    job = make_job(pool)
+    assert wait_for(lambda: job.state == State.RUNNING and job.run.steps > 5)
+    job.pause()
+    assert wait_for(lambda: job.state == State.PAUSED)
+    paused_at = job.run.steps
+    time.sleep(0.2)
+    assert job.run.steps == paused_at  # nothing moves while paused
+    assert job.step_once(10)
+    assert job.run.steps == paused_at + 1 and job.state == State.PAUSED
+    assert pool.active == set()  # a paused run holds no slot
+    job.resume()
+    assert wait_for(lambda: job.run.steps > paused_at + 5)
+    t0 = time.monotonic()
+    assert job.stop(wait=5)
+    assert time.monotonic() - t0 < 5
+    assert job.state == State.STOPPED
+    assert job.trainer is None and job.run.model is not None  # optimizer freed, model kept
+    assert not job.run.model.training
+    assert pool.active == set()
+
+
+def test_run_to_the_end_records_evals_and_samples(pool):
+    job = make_job(pool, TINY_GPT, max_iters=30, eval_interval=10)
+    assert wait_for(lambda: job.state == State.DONE)
+    run = job.run
+    assert run.steps == 30
+    assert [s for s, _, _ in run.evals] == [0, 10, 20, 30]
+    assert [s for s, _ in run.samples][-1] == 30 and len(run.samples[-1][1]) == 200
+    assert (run.loss[:30] > 0).all()
+    assert run.wall > 0 and run.tokens_per_s > 0
+
+
+def test_step_from_paused_start(pool):
+    job = make_job(pool, paused=True, eval_interval=5)
+    time.sleep(0.2)
+    assert job.state == State.PAUSED and job.run.steps == 0
+    assert job.step_once(20)
+    assert job.run.steps == 1 and [s for s, _, _ in job.run.evals] == [0]
+    job.stop()
+
+
+def test_stop_interrupts_a_long_evaluation(pool):
+    job = make_job(pool, TINY_GPT, eval_interval=1, eval_iters=100_000)  # an evaluation of hours
+    assert wait_for(lambda: job.trainer is not None, 20)
+    time.sleep(0.3)
+    t0 = time.monotonic()
+    assert job.stop(wait=5)
+    assert time.monotonic() - t0 < 5
+    assert job.state == State.STOPPED
+
+
+def test_queued_job_waits_for_a_slot():
+    pool = SlotPool(1, tune_threads=False)
+    first = make_job(pool)
+    assert wait_for(lambda: first.state == State.RUNNING)
+    second = make_job(pool)
+    assert wait_for(lambda: second.state == State.QUEUED and second.queue_position() == 1)
+    assert second.run.steps == 0
+    first.stop()
+    assert wait_for(lambda: second.state == State.RUNNING and second.run.steps > 0)
+    second.stop()
+
+
+def test_a_failing_run_reports_its_error(pool, monkeypatch):
+    def boom(self):
+        raise RuntimeError("out of memory (simulated)")
+
+    monkeypatch.setattr(ExplorerTrainer, "step", boom)
+    job = make_job(pool)
+    assert wait_for(lambda: job.state == State.FAILED)
+    assert "out of memory" in job.error
+    assert pool.active == set()
+
+
+def test_snapshot_is_a_copy(pool):
+    job = make_job(pool, TINY_GPT)
+    assert wait_for(lambda: job.run.steps > 2)
+    snap = job.snapshot_model()
+    assert snap is not job.trainer.model and not snap.training
+    job.stop()
+
+
+def test_eta_from_recent_pace():
+    run = Run("run-1", 1, BIGRAM, TrainConfig(max_iters=1000), "x", 65)
+    assert run.eta() is None
+    run.recent.extend([(0.0, 0), (10.0, 100)])
+    run.steps = 100
+    assert run.eta() == pytest.approx(90.0)

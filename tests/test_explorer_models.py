@@ -1,0 +1,95 @@
+"""Pretrained listing and the checkpoint-zip upload: what loads, and a refusal for everything else."""
+import stat
+import zipfile
+
+import pytest
+
+from explorer import models
+from explorer.errors import Refusal, to_gr_error
+from explorer.models import list_pretrained, load_pretrained, load_zip, upload_name
+from model.checkpoint import CheckpointError
+
+
+@pytest.fixture
+def ckpt(tiny_assets):
+    folder = tiny_assets / "gpt-small"
+    return {"config.json": (folder / "config.json").read_bytes(),
+            "model.safetensors": (folder / "model.safetensors").read_bytes()}
+
+
+def make_zip(path, entries: dict, links=()):
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+        for name in links:
+            info = zipfile.ZipInfo(name)
+            info.external_attr = (stat.S_IFLNK | 0o777) << 16
+            zf.writestr(info, "/etc/passwd")
+    return path
+
+
+def refused(path) -> str:
+    with pytest.raises(Refusal) as info:
+        load_zip(path)
+    return info.value.key
+
+
+def test_lists_pretrained_best_first(tiny_assets, tmp_path):
+    found = list_pretrained(tiny_assets)
+    assert list(found) == ["gpt-small", "bigram"]
+    assert found["bigram"]["params"] == found["bigram"]["vocab_size"] ** 2
+    assert list_pretrained(tmp_path / "missing") == {}
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "config.json").write_text("{not json")
+    (tmp_path / "broken" / "model.safetensors").write_bytes(b"x")
+    assert list_pretrained(tmp_path) == {}  # skipped, not fatal
+
+
+def test_pretrained_models_load_once(tiny_assets):
+    a = load_pretrained(tiny_assets / "bigram")
+    assert load_pretrained(tiny_assets / "bigram")[0] is a[0]
+    assert not a[0].training
+
+
+@pytest.mark.parametrize("prefix", ["", "my-run/"])
+def test_zip_at_top_or_in_one_folder_loads(tmp_path, ckpt, prefix):
+    entries = {prefix + k: v for k, v in ckpt.items()}
+    entries["__MACOSX/._config.json"] = b"junk"  # what macOS adds; ignored
+    model, tokenizer, cfg = load_zip(make_zip(tmp_path / "c.zip", entries))
+    assert cfg["model_config"].n_layer == 1 and tokenizer.vocab_size == cfg["model_config"].vocab_size
+
+
+def test_refusals(tmp_path, ckpt):
+    (tmp_path / "plain.zip").write_text("not a zip")
+    assert refused(tmp_path / "plain.zip") == "refuse.zip_not_zip"
+    assert refused(make_zip(tmp_path / "a.zip", {**ckpt, "../evil.txt": b"x"})) == "refuse.zip_path"
+    assert refused(make_zip(tmp_path / "b.zip", {**ckpt, "/etc/cron.d/x": b"x"})) == "refuse.zip_path"
+    assert refused(make_zip(tmp_path / "c.zip", ckpt, links=["link"])) == "refuse.zip_link"
+    assert refused(make_zip(tmp_path / "d.zip", {**ckpt, "run.py": b"import os"})) == "refuse.zip_extra"
+    assert refused(make_zip(tmp_path / "e.zip", {**ckpt, "pytorch_model.bin": b"x"})) == "refuse.zip_extra"
+    assert refused(make_zip(tmp_path / "f.zip", {"config.json": ckpt["config.json"]})) == "refuse.zip_missing"
+    two = {"a/config.json": ckpt["config.json"], "b/model.safetensors": ckpt["model.safetensors"]}
+    assert refused(make_zip(tmp_path / "g.zip", two)) == "refuse.zip_extra"
+    deep = {f"a/b/{k}": v for k, v in ckpt.items()}
+    assert refused(make_zip(tmp_path / "h.zip", deep)) == "refuse.zip_extra"
+    many = {f"__MACOSX/{i}": b"" for i in range(20)} | ckpt
+    assert refused(make_zip(tmp_path / "i.zip", many)) == "refuse.zip_members"
+
+
+def test_zip_bomb_is_refused_before_and_while_unpacking(tmp_path, ckpt, monkeypatch):
+    monkeypatch.setattr(models, "MAX_UNZIPPED_BYTES", 1000)
+    assert refused(make_zip(tmp_path / "big.zip", ckpt)) == "refuse.zip_size"
+
+
+def test_bad_weights_become_a_readable_error(tmp_path, ckpt):
+    path = make_zip(tmp_path / "w.zip", {**ckpt, "model.safetensors": b"\x00" * 64})
+    with pytest.raises(CheckpointError) as info:
+        load_zip(path)
+    err = to_gr_error(info.value, "zh-CN")
+    assert "无法加载检查点" in err.message and "safetensors" in err.message
+
+
+def test_upload_name_is_display_only():
+    assert upload_name("/tmp/gradio/abc/My Run (2).zip") == "My-Run-2"
+    assert upload_name("../../etc/passwd") == "passwd"
+    assert upload_name("") == "checkpoint"
