@@ -58,17 +58,28 @@ def autocast(dtype: torch.dtype, device: str = "cpu"):
     return torch.autocast(device_type=device, dtype=dtype)
 
 
+class Interrupted(Exception):
+    """estimate_loss was told to stop between two batches."""
+
+
 @torch.no_grad()
 def estimate_loss(model, dataset: CharDataset, eval_iters: int, batch_size: int,
                   generator: torch.Generator | None = None, dtype=torch.float32,
-                  device: str = "cpu") -> dict[str, float]:
-    """Mean loss over eval_iters random batches of each split, in eval mode (the lecture's)."""
+                  device: str = "cpu", should_stop=None) -> dict[str, float]:
+    """Mean loss over eval_iters random batches of each split, in eval mode (the lecture's).
+
+    should_stop, if given, is asked before every batch; when it says True, Interrupted is raised
+    (so a UI's Stop never waits for a whole evaluation).
+    """
     out = {}
     was_training = model.training
     model.eval()
     for split in ("train", "val"):
         losses = torch.zeros(eval_iters)
         for k in range(eval_iters):
+            if should_stop is not None and should_stop():
+                model.train(was_training)
+                raise Interrupted
             X, Y = dataset.get_batch(split, batch_size, model.config.block_size, generator)
             X, Y = X.to(device), Y.to(device)
             with autocast(dtype, device):
@@ -96,6 +107,7 @@ class Trainer:
         self.elapsed = 0.0
         self.tokens_per_s = 0.0
         self.last_eval: dict[str, float] | None = None
+        self.should_stop = None  # a callable the caller may set to cut an evaluation short
         model.train()
 
     @classmethod
@@ -122,9 +134,12 @@ class Trainer:
 
     def evaluate(self) -> dict[str, float]:
         t0 = time.perf_counter()
-        self.last_eval = estimate_loss(self.model, self.dataset, self.config.eval_iters,
-                                       self.config.batch_size, self.eval_gen, self.dtype, self.device)
-        self.elapsed += time.perf_counter() - t0
+        try:
+            self.last_eval = estimate_loss(self.model, self.dataset, self.config.eval_iters,
+                                           self.config.batch_size, self.eval_gen, self.dtype,
+                                           self.device, self.should_stop)
+        finally:
+            self.elapsed += time.perf_counter() - t0
         return self.last_eval
 
     def _eval_due(self) -> bool:

@@ -152,3 +152,13 @@ def test_cli_train_sample_evaluate(tmp_path):
     ev = json.loads(run_cli("model.evaluate", "--checkpoint", str(tmp_path / "ck"), "--data",
                             str(data), "--eval-iters", "3").strip().splitlines()[-1])
     assert set(ev) >= {"train_loss", "val_loss"}
+
+
+def test_evaluation_can_be_interrupted_between_batches():
+    from model.train import Interrupted
+    t = tiny_trainer()
+    asked = []
+    t.should_stop = lambda: asked.append(1) or len(asked) > 3
+    with pytest.raises(Interrupted):
+        t.evaluate()
+    assert len(asked) == 4 and t.model.training  # stopped at once, mode restored
