@@ -129,8 +129,10 @@ def loss_figure(current: Curve | None, earlier: list[Curve], vocab_size: int, la
     axis = dict(gridcolor="#e8e8e8", linecolor="#b0b0b0", zeroline=False, ticks="outside", tickcolor="#b0b0b0")
     layout = dict(
         template=TEMPLATE, height=height, font=dict(family=FONT, size=13), plot_bgcolor="white",
-        paper_bgcolor="white", margin=dict(l=56, r=16, t=24, b=8), hovermode="closest", uirevision="loss",
-        legend=dict(orientation="h", yanchor="top", y=-0.18, xanchor="left", x=0, font=dict(size=12)),
+        paper_bgcolor="white", margin=dict(l=56, r=16, t=24, b=96), hovermode="closest", uirevision="loss",
+        # the legend sits at the figure's bottom edge, below the axis title, however narrow the screen
+        legend=dict(orientation="h", yref="container", yanchor="bottom", y=0.01, xanchor="left", x=0,
+                    font=dict(size=12)),
         xaxis=dict(axis, title=dict(text=t("chart.step", lang)), range=[0, x_hi * 1.02]),
         yaxis=dict(axis, title=dict(text=t("chart.loss", lang)), range=[lo, hi]),
         shapes=list(shapes), annotations=annotations)

@@ -18,7 +18,7 @@ _S = {  # key: (English, 简体中文)
     "picker.uploaded": ("{name} (uploaded)", "{name}(已上传)"),
     "card.none": ("No model yet: train one below or upload a checkpoint.", "还没有模型:在下方训练一个,或上传检查点。"),
     "card.bigram": ("a {V}×{V} lookup table", "{V}×{V} 查找表"),
-    "card.gpt": ("{n_layer} layers × {n_head} heads, n_embd {n_embd}", "{n_layer} 层 × {n_head} 个注意力头,n_embd {n_embd}"),
+    "card.gpt": ("n_layer {n_layer} × n_head {n_head}, n_embd {n_embd}", "{n_layer} 层 × {n_head} 个注意力头,n_embd {n_embd}"),
     "card.params": ("{params} parameters", "{params} 个参数"),
     "card.context": ("context {block_size}", "上下文 {block_size}"),
     "card.vocab": ("vocabulary {V}", "词表 {V}"),
@@ -163,16 +163,16 @@ _S = {  # key: (English, 简体中文)
     # chart
     "chart.step": ("step", "步数"),
     "chart.loss": ("loss (cross-entropy)", "损失(交叉熵)"),
-    "chart.batch": ("train (minibatch, smoothed)", "训练(小批次,平滑)"),
+    "chart.batch": ("train (smoothed)", "训练(平滑)"),
     "chart.batch_raw": ("train (minibatch)", "训练(小批次)"),
-    "chart.train_eval": ("train (evaluated)", "训练集(评估)"),
-    "chart.val_eval": ("val (evaluated)", "验证集(评估)"),
+    "chart.train_eval": ("train (eval)", "训练集(评估)"),
+    "chart.val_eval": ("val (eval)", "验证集(评估)"),
     "chart.earlier_val": ("{label} val", "{label} 验证集"),
     "chart.earlier_train": ("{label} train", "{label} 训练"),
     "chart.uniform": ("uniform guess: ln {V} = {value}", "均匀猜测:ln {V} = {value}"),
     "chart.lecture_bigram": ("lecture bigram val ≈ 2.49", "课程 Bigram 验证集 ≈ 2.49"),
     "chart.lecture_gpt": ("lecture GPT val ≈ 1.48", "课程 GPT 验证集 ≈ 1.48"),
-    "chart.empty": ("Press Start: the loss appears here as the model learns.", "点“开始”:模型学习时,损失曲线会显示在这里。"),
+    "chart.empty": ("Press Start:<br>the loss appears here as the model learns.", "点“开始”:<br>模型学习时,损失曲线会显示在这里。"),
     # hyperparameters: label and help text
     "field.block_size": ("Context length block_size", "上下文长度 block_size"),
     "field.block_size.info": ("T: characters the model sees at once", "T:模型一次能看到的字符数"),
@@ -221,7 +221,7 @@ def normalize_lang(lang) -> str:
     return "zh-CN" if value.startswith("zh") or value == "中文" else DEFAULT_LANG
 
 
-def t(key: str, lang: str = DEFAULT_LANG, **params) -> str:
+def t(key: str, lang: str = DEFAULT_LANG, /, **params) -> str:
     """The string for key in lang, with {placeholders} filled from params."""
     text = STRINGS[key][normalize_lang(lang)]
     return text.format(**params) if params else text

@@ -1,6 +1,7 @@
 """Training off the request thread: a worker per run, and a server-wide pool of training slots."""
 import copy
 import gc
+import itertools
 import logging
 import os
 import threading
@@ -15,6 +16,7 @@ from model.sampling import generate
 from model.train import Trainer, autocast
 
 log = logging.getLogger("explorer")
+_job_ids = itertools.count(1)
 SAMPLE_CHARS = 200  # characters sampled from the model at every evaluation
 
 
@@ -172,6 +174,7 @@ class TrainingJob:
 
     def __init__(self, run: Run, dataset, pool: SlotPool, start_paused: bool = False):
         self.run, self.dataset, self.pool = run, dataset, pool
+        self.id = f"job-{next(_job_ids)}"  # unique in the server (run ids are per session)
         self.state = State.PAUSED if start_paused else State.QUEUED
         self.error: str | None = None
         self.trainer: ExplorerTrainer | None = None
@@ -215,7 +218,7 @@ class TrainingJob:
         return not self.thread.is_alive()
 
     def queue_position(self) -> int | None:
-        return self.pool.position(self.run.id)
+        return self.pool.position(self.id)
 
     def snapshot_model(self):
         """A copy of the model as it is now, in eval mode, safe to use while training goes on."""
@@ -239,14 +242,14 @@ class TrainingJob:
                 if self._stop.is_set():
                     break
                 self._set_state(State.QUEUED)
-                if not self.pool.acquire(self.run.id, lambda: self._stop.is_set() or not self._wanted()):
+                if not self.pool.acquire(self.id, lambda: self._stop.is_set() or not self._wanted()):
                     self._set_state(State.PAUSED)
                     continue
                 try:
                     self._set_state(State.RUNNING)
                     self._train_while_wanted()
                 finally:
-                    self.pool.release(self.run.id)
+                    self.pool.release(self.id)
                 if self.trainer.done:
                     self._set_state(State.DONE)
                     return

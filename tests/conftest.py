@@ -15,6 +15,12 @@ TEXT = "".join(f"Line {i}: The quick brown fox jumps over the lazy dog; QUICK, B
                for i in range(700))
 
 
+def pytest_configure(config):
+    # gradio's queue calls pandas APIs that pandas 3 deprecates; not ours to fix
+    for message in ("'future.no_silent_downcasting' is deprecated", "The copy keyword is deprecated"):
+        config.addinivalue_line("filterwarnings", f"ignore:{message}:Warning")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -48,8 +54,8 @@ def tiny_assets(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def app_url(tiny_assets, corpus_path):
-    """The explorer, launched in this process on a free port (two training slots)."""
+def app(tiny_assets, corpus_path):
+    """The explorer, launched in this process on a free port (two training slots): (url, demo)."""
     from explorer.limits import Limits
     from explorer.ui import build_ui, launch_options
 
@@ -57,6 +63,11 @@ def app_url(tiny_assets, corpus_path):
     port = free_port()
     demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
                 **launch_options())
-    yield f"http://127.0.0.1:{port}/"
+    yield f"http://127.0.0.1:{port}/", demo
     demo.explorer_store.close_all()
     demo.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(app) -> str:
+    return app[0]

@@ -41,7 +41,7 @@ def test_smooth_is_debiased_and_skips_nan():
 def test_live_chart_has_train_val_and_uniform_line():
     fig = loss_figure(curve(), [], 65, "en", max_iters=5000)
     names = [tr.name for tr in fig.data]
-    assert "train (minibatch, smoothed)" in names and "val (evaluated)" in names
+    assert "train (smoothed)" in names and "val (eval)" in names
     assert all(len(tr.x) <= 500 for tr in fig.data)
     assert "uniform guess: ln 65 = 4.17" in texts(fig)
     assert fig.layout.xaxis.range[1] >= 5000

@@ -52,15 +52,15 @@ def build(ctx: AppContext) -> dict:
                                  choices=[(f"preset.{p}", p) for p in APP_PRESETS])
             c["config_note"] = gr.Markdown(describe("bigram", defaults, "en", ctx), elem_id="config-note")
             fields = {}
-            with L.add(gr.Accordion(t("train.group_model", "en"), open=True), label="train.group_model"):
+            with L.add(gr.Accordion(t("train.group_model", "en"), open=True, elem_id="acc-model"), label="train.group_model"):
                 for f in FIELDS:
                     if f.group == "model":  # the bigram (the default) has no width, heads or layers
                         fields[f.name] = _field_component(ctx, f.name, defaults[f.name], not f.gpt_only)
-            with L.add(gr.Accordion(t("train.group_train", "en"), open=False), label="train.group_train"):
+            with L.add(gr.Accordion(t("train.group_train", "en"), open=False, elem_id="acc-train"), label="train.group_train"):
                 for f in FIELDS:
                     if f.group == "train":
                         fields[f.name] = _field_component(ctx, f.name, defaults[f.name])
-            with L.add(gr.Accordion(t("train.group_corpus", "en"), open=False), label="train.group_corpus"):
+            with L.add(gr.Accordion(t("train.group_corpus", "en"), open=False, elem_id="acc-corpus"), label="train.group_corpus"):
                 c["corpus"] = L.make(gr.Radio, label="train.corpus", value="shakespeare", elem_id="corpus",
                                      info="train.corpus.info" if training.shakespeare_available() else
                                      "train.corpus.download",

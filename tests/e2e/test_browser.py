@@ -1,0 +1,138 @@
+"""A real Chromium (Debian's package, driven by Playwright) clicks through the Train tab in both
+languages, on a desktop and on a phone screen, and saves a screenshot of each state under
+tests/e2e/screenshots/ (git-ignored)."""
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).resolve().parent / "screenshots"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+# points on the chart as plotly.js holds them (_fullData: arrays sent base64-packed are decoded there)
+POINTS = "(gd && gd._fullData || []).reduce((n, tr) => n + (tr.x ? tr.x.length : 0), 0)"
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    SHOTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+def open_app(browser, url, width, height, locale="en-US"):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_selector("#loss-chart .js-plotly-plot", timeout=60_000)  # plotly.js has loaded
+    page.wait_for_function("() => document.querySelector('#picker input')?.value", timeout=30_000)
+    return context, page
+
+
+def chart_points(page) -> int:
+    """Points drawn on the loss chart, read from plotly's own data on the graph div."""
+    return page.evaluate("""() => {
+        const gd = document.querySelector('#loss-chart .js-plotly-plot');
+        return POINTS(gd);
+    }""".replace("POINTS(gd)", POINTS))
+
+
+def wait_points(page, more_than: int, timeout=30_000):
+    page.wait_for_function(f"""() => {{
+        const gd = document.querySelector('#loss-chart .js-plotly-plot');
+        return {POINTS} > {more_than};
+    }}""", timeout=timeout)
+
+
+def wait_state(page, state, timeout=30_000):
+    page.wait_for_selector(f"#train-banner .banner[data-state='{state}']", timeout=timeout)
+
+
+def shot(page, name):
+    page.wait_for_timeout(400)  # let plotly finish its redraw
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def set_max_iters(page, value):
+    page.click("#acc-train .label-wrap")
+    box = page.locator("#f-max_iters input")
+    box.fill(str(value))
+    box.press("Enter")
+    page.click("#acc-train .label-wrap")
+
+
+def test_desktop_train_in_both_languages(browser, app):
+    url, demo = app
+    context, page = open_app(browser, url, 1280, 800)
+    assert page.inner_text("#btn-start") == "Start"
+    assert chart_points(page) == 0
+    shot(page, "desktop-en-idle")
+
+    page.click("#lang label:has-text('中文')")
+    page.wait_for_function("() => document.querySelector('#btn-start').innerText.trim() === '开始'")
+    assert "均匀猜测" in page.inner_text("#loss-chart")
+    assert "模型" in page.inner_text("#picker")
+    shot(page, "desktop-zh-idle")
+
+    set_max_iters(page, 20000)
+    page.click("#btn-start")
+    wait_state(page, "running")
+    wait_points(page, 0)  # the first points (the model is built and evaluated at step 0 first)
+    before = chart_points(page)
+    wait_points(page, before, timeout=15_000)  # the chart gains points while training
+    assert chart_points(page) > before
+    assert "正在训练" in page.inner_text("#train-banner")
+    shot(page, "desktop-zh-running")
+
+    page.click("#btn-stop")
+    wait_state(page, "stopped")
+    stopped = chart_points(page)
+    page.wait_for_timeout(1500)
+    assert chart_points(page) == stopped  # nothing moves once stopped
+    page.click("#btn-save")
+    page.wait_for_selector("#saved a", timeout=30_000)
+    assert ".zip" in page.inner_text("#saved")
+    shot(page, "desktop-zh-stopped")
+
+    page.click("#lang label:has-text('English')")
+    page.wait_for_function("() => document.querySelector('#btn-start').innerText.trim() === 'Start'")
+    page.check("#reference input")
+    page.wait_for_function("() => document.querySelector('#loss-chart').innerText.includes('lecture GPT val')")
+    shot(page, "desktop-en-stopped")
+    context.close()
+
+
+def test_phone_screen_and_closing_the_tab_stops_training(browser, app):
+    url, demo = app
+    store = demo.explorer_store
+    context, page = open_app(browser, url, 390, 844, locale="zh-CN")
+    page.wait_for_function("() => document.querySelector('#btn-start').innerText.trim() === '开始'")
+    shot(page, "phone-zh-idle")
+    page.click("#lang label:has-text('English')")
+    page.wait_for_function("() => document.querySelector('#btn-start').innerText.trim() === 'Start'")
+    set_max_iters(page, 20000)
+    live_before = {h for h, s in store.sessions.items() if s.live_job()}
+    page.click("#btn-start")
+    wait_state(page, "running")
+    wait_points(page, 50)
+    shot(page, "phone-en-running")
+    page.locator("#loss-chart").scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "phone-en-chart.png"))  # the viewport a phone shows
+
+    mine = {h for h, s in store.sessions.items() if s.live_job()} - live_before
+    assert len(mine) == 1
+    job = store.sessions[next(iter(mine))].job
+    page.close()  # closing the tab ends that training within 5 s and frees its session
+    end = time.monotonic() + 5
+    while time.monotonic() < end and job.thread.is_alive():
+        time.sleep(0.05)
+    assert not job.thread.is_alive() and job.state.value == "stopped"
+    assert not mine & set(store.sessions)
+    context.close()
