@@ -95,7 +95,7 @@ def register(ctx: AppContext) -> None:
         """Pick a model by key (pretrained:NAME, session:run-N, upload:...); returns its description."""
         with user_errors(lang):
             session = ctx.session(request)
-            info = session.get_model(key)[2]
+            info = session.model_info(key)
             session.selected = key
             return {**info, "card": model_card(info, lang)}
 

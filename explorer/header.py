@@ -82,7 +82,7 @@ def _wire(ctx: AppContext, c: dict) -> None:
         if not key:
             return model_card(None, lang)
         try:
-            return model_card(session.get_model(key)[2], lang)
+            return model_card(session.model_info(key), lang)
         except Exception as e:  # noqa: BLE001 -- a model that will not load says so in the card
             return f"⚠️ {t('error.checkpoint', lang, detail=str(e))}"
 

@@ -98,26 +98,35 @@ class Session:
         keys = [key for _, key in self.model_choices("en")]
         return self.selected if self.selected in keys else (keys[0] if keys else None)
 
-    def get_model(self, key: str):
-        """(model in eval mode, tokenizer, info) for a picker key; later tabs call this."""
+    def model_info(self, key: str) -> dict:
+        """What the picker key names (kind, size, losses), without loading or copying weights."""
         kind, _, name = (key or "").partition(":")
-        if kind == "pretrained" and name in list_pretrained(self.assets):
-            model, tokenizer, cfg = load_pretrained(self.assets / name)
-            return model, tokenizer, {"key": key, "kind": kind, "name": name, **summary(cfg)}
+        if kind == "pretrained" and name in (found := list_pretrained(self.assets)):
+            return {"key": key, "kind": kind, "name": name, **found[name]}
         if kind == "session":
             run = self.run(name)
-            model = self.run_model(run)
-            ev = run.evals[-1] if run.evals else (None, None, None)
-            mc = model.config
-            return model, run.tokenizer, {
-                "key": key, "kind": kind, "name": run.label, "model_type": mc.model_type,
-                "params": count_params(mc), "block_size": mc.block_size, "n_embd": mc.n_embd,
-                "n_head": mc.n_head, "n_layer": mc.n_layer, "vocab_size": mc.vocab_size,
-                "step": run.steps, "train_loss": ev[1], "val_loss": ev[2], "corpus": run.corpus}
+            mc, ev = run.model_cfg, (run.evals[-1] if run.evals else (None, None, None))
+            return {"key": key, "kind": kind, "name": run.label, "model_type": mc.model_type,
+                    "params": count_params(mc), "block_size": mc.block_size, "n_embd": mc.n_embd,
+                    "n_head": mc.n_head, "n_layer": mc.n_layer, "vocab_size": mc.vocab_size,
+                    "step": run.steps, "train_loss": ev[1], "val_loss": ev[2], "corpus": run.corpus}
         if kind == "upload" and key in self.uploads:
-            model, tokenizer, cfg = self.uploads[key]
-            return model, tokenizer, {"key": key, "kind": kind, "name": cfg["upload_name"], **summary(cfg)}
+            cfg = self.uploads[key][2]
+            return {"key": key, "kind": kind, "name": cfg["upload_name"], **summary(cfg)}
         raise Refusal("refuse.unknown_model", key=key)
+
+    def get_model(self, key: str):
+        """(model in eval mode, tokenizer, info) for a picker key; every tab inspects models this way.
+        Pretrained models are shared by all visitors and a live run's is a snapshot: never train them."""
+        info = self.model_info(key)
+        if info["kind"] == "pretrained":
+            model, tokenizer, _ = load_pretrained(self.assets / info["name"])
+        elif info["kind"] == "session":
+            run = self.run(key.partition(":")[2])
+            model, tokenizer = self.run_model(run), run.tokenizer
+        else:
+            model, tokenizer, _ = self.uploads[key]
+        return model, tokenizer, info
 
     def add_upload(self, name: str, loaded: tuple) -> str:
         model, tokenizer, cfg = loaded

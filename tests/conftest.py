@@ -16,6 +16,7 @@ TEXT = "".join(f"Line {i}: The quick brown fox jumps over the lazy dog; QUICK, B
 
 
 def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: takes more than a few seconds")
     # gradio's queue calls pandas APIs that pandas 3 deprecates; not ours to fix
     for message in ("'future.no_silent_downcasting' is deprecated", "The copy keyword is deprecated"):
         config.addinivalue_line("filterwarnings", f"ignore:{message}:Warning")

@@ -304,3 +304,25 @@ def test_form_preview_explains_refusals(demo):
     assert fn.fn(data).startswith("⚠️") and "n_head" in fn.fn(data)
     ok = fn.fn(form(fn))
     assert "4,225 parameters" in ok
+
+
+def test_header_pick_try_and_upload(demo, tmp_path, tiny_assets):
+    request = SimpleNamespace(session_hash="ui-4")
+    card = handler(demo, "on_pick").fn("pretrained:bigram", "en", request)
+    assert "**bigram**" in card and "lookup table" in card
+    assert "查找表" in handler(demo, "on_pick").fn("pretrained:bigram", "zh-CN", request)
+    text = handler(demo, "on_try").fn("pretrained:gpt-small", "The ", "en", request)
+    assert text.startswith("The ") and len(text) == 4 + 300
+    with pytest.raises(gr.Error, match="does not know these characters"):
+        handler(demo, "on_try").fn("pretrained:gpt-small", "日本", "en", request)
+    archive = tmp_path / "mine.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for f in (tiny_assets / "bigram").iterdir():
+            zf.write(f, f"mine/{f.name}")
+    picker, card = handler(demo, "on_upload").fn(str(archive), "en", request)
+    assert picker["value"].startswith("upload:") and picker["value"] in [k for _, k in picker["choices"]]
+    assert "**mine**" in card
+    bad = tmp_path / "bad.zip"
+    bad.write_text("nope")
+    with pytest.raises(gr.Error, match="Please upload a .zip"):
+        handler(demo, "on_upload").fn(str(bad), "en", request)

@@ -1,0 +1,123 @@
+"""Training speed in the app against the CLI at the same config (a measurement, not a unit test).
+
+    python tests/test_explorer_throughput.py [--rounds 3] [--iters 200]
+
+runs, alternately, `python -m model.train --preset gpt-classroom --max-iters 200 --eval-interval 0
+--threads 2` and the same run started in `python app.py` through gradio_client, then two app runs
+at once; it prints tokens/s for each. Under pytest it runs only with GPT_EXPLORER_BENCH=1."""
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BATCH, BLOCK = 32, 64  # gpt-classroom's
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cli_tokens_per_s(iters: int, threads: int = 2) -> float:
+    cmd = [sys.executable, "-m", "model.train", "--preset", "gpt-classroom", "--max-iters", str(iters),
+           "--eval-interval", "0", "--threads", str(threads)]
+    out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])["tokens_per_s"]
+
+
+class App:
+    """python app.py in its own process, as a visitor meets it."""
+
+    def __init__(self, threads: str | None = None):
+        env = dict(os.environ)
+        if threads:
+            env["GPT_EXPLORER_THREADS"] = threads
+        self.port = free_port()
+        self.proc = subprocess.Popen([sys.executable, "app.py", "--port", str(self.port)], cwd=ROOT, env=env,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        from gradio_client import Client
+        end = time.monotonic() + 60
+        while True:
+            try:
+                self.url = f"http://127.0.0.1:{self.port}/"
+                Client(self.url, verbose=False)
+                break
+            except Exception:
+                if time.monotonic() > end:
+                    raise
+                time.sleep(0.3)
+
+    def run(self, iters: int) -> float:
+        """tokens/s of one gpt-classroom run, polled like the page polls it."""
+        from gradio_client import Client
+        c = Client(self.url, verbose=False)
+        c.predict(model_type="gpt", preset="gpt-classroom", max_iters=iters, eval_interval=0,
+                  api_name="/train_start")
+        while (st := c.predict(api_name="/train_status"))["state"] not in ("done", "failed", "stopped"):
+            time.sleep(0.7)
+        assert st["state"] == "done", st
+        return iters * BATCH * BLOCK / st["elapsed"]
+
+    def run_two(self, iters: int) -> list[float]:
+        results = []
+        threads = [threading.Thread(target=lambda: results.append(self.run(iters))) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return results
+
+    def close(self):
+        self.proc.terminate()
+        self.proc.wait()
+
+
+def measure(rounds: int, iters: int) -> dict:
+    app = App()
+    try:
+        cli, one = [], []
+        for _ in range(rounds):  # alternate, so background load hits both alike
+            cli.append(cli_tokens_per_s(iters))
+            one.append(app.run(iters))
+        two = app.run_two(iters)
+    finally:
+        app.close()
+    result = {"cli": statistics.median(cli), "app": statistics.median(one), "app_two_each": two,
+              "cli_all": cli, "app_all": one}
+    result["ratio"] = result["app"] / result["cli"]
+    return result
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.environ.get("GPT_EXPLORER_BENCH"), reason="a measurement: set GPT_EXPLORER_BENCH=1")
+def test_app_keeps_90_percent_of_cli_speed(corpus_path):
+    result = measure(rounds=3, iters=200)
+    print(json.dumps(result, indent=2))
+    assert result["ratio"] >= 0.9, result
+
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser()
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--iters", type=int, default=200)
+    p.add_argument("--threads", help="GPT_EXPLORER_THREADS for the app (cores the trainings share)")
+    p.add_argument("--two-only", action="store_true", help="only two app runs at once")
+    args = p.parse_args()
+    if args.two_only:
+        app = App(args.threads)
+        try:
+            print(json.dumps({"threads": args.threads, "two_each": app.run_two(args.iters)}))
+        finally:
+            app.close()
+    else:
+        print(json.dumps(measure(args.rounds, args.iters), indent=2))
