@@ -77,8 +77,8 @@ PRESETS: dict[str, tuple[GPTConfig, TrainConfig]] = {
     # fits a 2-core CPU: val <= 1.70 in about three minutes
     "gpt-classroom": (
         GPTConfig(block_size=64, n_embd=128, n_head=4, n_layer=4, dropout=0.0),
-        TrainConfig(batch_size=32, learning_rate=2e-3, max_iters=2000, eval_interval=0,
-                    eval_iters=50, warmup_iters=100, lr_decay=True, min_lr=2e-4,
+        TrainConfig(batch_size=32, learning_rate=2e-3, max_iters=1800, eval_interval=300,
+                    eval_iters=20, warmup_iters=100, lr_decay=True, min_lr=2e-4,
                     dtype="auto"),
     ),
     # a larger model trained longer for the app's default GPT (about 3.2M parameters, 13 MB)
