@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from model.sampling import generate
-from model.train import Trainer, autocast
+from model.train import Interrupted, Trainer
 
 log = logging.getLogger("explorer")
 _job_ids = itertools.count(1)
@@ -31,10 +31,6 @@ class State(str, Enum):
     @property
     def live(self) -> bool:
         return self in (State.QUEUED, State.RUNNING, State.PAUSED)
-
-
-class Stopped(Exception):
-    """Raised inside an evaluation when the run is stopped, so Stop never waits for a whole eval."""
 
 
 def threads_for(active: int, cores: int) -> int:
@@ -88,38 +84,6 @@ class SlotPool:
         # torch's thread count is process-wide: one training gets every core, two get one each
         if self.tune_threads and self.active:
             torch.set_num_threads(threads_for(len(self.active), self.cores))
-
-
-class ExplorerTrainer(Trainer):
-    """model.train.Trainer whose evaluation checks for Stop between batches."""
-
-    should_stop = staticmethod(lambda: False)
-
-    @torch.no_grad()
-    def evaluate(self) -> dict[str, float]:
-        # estimate_loss's loop (same batches, same order), with a way out after every batch
-        t0 = time.perf_counter()
-        was_training = self.model.training
-        self.model.eval()
-        out = {}
-        try:
-            for split in ("train", "val"):
-                losses = torch.zeros(self.config.eval_iters)
-                for k in range(self.config.eval_iters):
-                    if self.should_stop():
-                        raise Stopped
-                    X, Y = self.dataset.get_batch(split, self.config.batch_size,
-                                                  self.model.config.block_size, self.eval_gen)
-                    X, Y = X.to(self.device), Y.to(self.device)
-                    with autocast(self.dtype, self.device):
-                        _, loss = self.model(X, Y)
-                    losses[k] = loss.item()
-                out[split] = losses.mean().item()
-        finally:
-            self.model.train(was_training)
-            self.elapsed += time.perf_counter() - t0
-        self.last_eval = out
-        return out
 
 
 class Run:
@@ -177,7 +141,7 @@ class TrainingJob:
         self.id = f"job-{next(_job_ids)}"  # unique in the server (run ids are per session)
         self.state = State.PAUSED if start_paused else State.QUEUED
         self.error: str | None = None
-        self.trainer: ExplorerTrainer | None = None
+        self.trainer: Trainer | None = None
         self._want_running = not start_paused
         self._step_requests = 0
         self._stop = threading.Event()
@@ -256,7 +220,7 @@ class TrainingJob:
                 if not self._stop.is_set():
                     self._set_state(State.PAUSED)
             self._set_state(State.STOPPED)
-        except Stopped:
+        except Interrupted:  # stopped in the middle of an evaluation
             self._set_state(State.STOPPED)
         except Exception as e:  # noqa: BLE001 -- shown to the user as a failed run
             log.exception("training run %s failed", self.run.id)
@@ -268,8 +232,8 @@ class TrainingJob:
     def _train_while_wanted(self) -> None:
         if self.trainer is None:
             run = self.run
-            self.trainer = ExplorerTrainer.from_configs(run.model_cfg, run.train_cfg, self.dataset)
-            self.trainer.should_stop = self._stop.is_set
+            self.trainer = Trainer.from_configs(run.model_cfg, run.train_cfg, self.dataset)
+            self.trainer.should_stop = self._stop.is_set  # Stop never waits for a whole evaluation
             run.tokenizer = self.dataset.tokenizer
             if run.train_cfg.eval_interval > 0:  # the step-0 evaluation, as trainer.run() does
                 t0 = time.perf_counter()

@@ -77,9 +77,9 @@ def app_preset(name: str) -> tuple[GPTConfig, TrainConfig]:
     if name not in APP_PRESETS:
         raise Refusal("refuse.preset", value=name, allowed=", ".join(APP_PRESETS))
     model_cfg, train_cfg = preset(name)
-    if name == "gpt-classroom":
-        # the CLI evaluates only at the end; a learner wants a val curve and samples as it goes
-        train_cfg = replace(train_cfg, eval_interval=200)
+    if train_cfg.eval_interval == 0:
+        # evaluating only at the end suits the CLI; a learner wants a val curve and samples as it goes
+        train_cfg = replace(train_cfg, eval_interval=max(1, train_cfg.max_iters // 10))
     if name == "gpt-lecture":
         # the lecture's architecture; its batch of 64 x 256 tokens takes ~10 s a step on 2 vCPUs
         # (it was trained on a GPU), so fewer sequences per step and a cheaper evaluation

@@ -5,9 +5,10 @@ import time
 import pytest
 
 from conftest import TEXT
-from explorer.jobs import ExplorerTrainer, Run, SlotPool, State, TrainingJob, threads_for
+from explorer.jobs import Run, SlotPool, State, TrainingJob, threads_for
 from model.config import GPTConfig, TrainConfig
 from model.data import CharDataset
+from model.train import Trainer
 
 DATA = CharDataset(TEXT, name="test text")
 BIGRAM = GPTConfig(model_type="bigram", vocab_size=DATA.tokenizer.vocab_size, block_size=8)
@@ -150,7 +151,7 @@ def test_a_failing_run_reports_its_error(pool, monkeypatch):
     def boom(self):
         raise RuntimeError("out of memory (simulated)")
 
-    monkeypatch.setattr(ExplorerTrainer, "step", boom)
+    monkeypatch.setattr(Trainer, "step", boom)
     job = make_job(pool)
     assert wait_for(lambda: job.state == State.FAILED)
     assert "out of memory" in job.error

@@ -89,7 +89,7 @@ def _wire(ctx: AppContext, c: dict, fields: dict) -> None:
     names = list(fields)
     form = [c["model_type"], *fields.values(), c["corpus"], c["corpus_file"], c["corpus_text"]]
     outputs = [c["banner"], c["stats"], c["chart"], c["sample"], c["timer"],
-               *(c[b] for b in view.BUTTONS), c["save"], ctx.picker]
+               *(c[b] for b in view.BUTTONS), c["save"], ctx.picker, c["saved"]]
     quiet = dict(show_progress="hidden", api_visibility="private")
 
     def parse(data: dict):

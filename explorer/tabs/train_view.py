@@ -78,7 +78,7 @@ def empty_figure(lang: str):
 
 
 def render(session: Session, lang: str, reference: bool | None, force: bool, n_outputs: int) -> list:
-    """Values for [banner, stats, chart, sample, timer, *buttons, save, picker]; with force=False,
+    """Values for [banner, stats, chart, sample, timer, *buttons, save, picker, saved]; with force=False,
     parts that have not changed since the last render are skipped (nothing is sent for them)."""
     if reference is None:
         reference = session.reference
@@ -90,7 +90,9 @@ def render(session: Session, lang: str, reference: bool | None, force: bool, n_o
     timer = gr.update(active=st["state"] in ("queued", "running"))  # paused: nothing moves, no polling
     if not force and key == session.rendered:
         return [gr.skip()] * 4 + [timer] + [gr.skip()] * (n_outputs - 5)
+    new_run = session.rendered is None or session.rendered[0] != key[0]
     session.rendered = key
+    saved = gr.update(value=None, visible=False) if new_run else gr.skip()  # a file of an earlier run
     sample_label = (t("train.sample_at", lang, step=st["sample_step"]) if st.get("sample_step") is not None
                     else t("train.sample", lang))
     enabled = ENABLED[st["state"]] - (set() if session.runs else {"reset"})
@@ -104,4 +106,4 @@ def render(session: Session, lang: str, reference: bool | None, force: bool, n_o
         picker = gr.update(choices=choices, value=session.default_model())
     return [banner(st), stats_html(st, lang), figure(session, lang, reference),
             gr.update(value=st.get("sample", ""), label=sample_label), timer, *buttons,
-            gr.update(interactive=can_save), picker]
+            gr.update(interactive=can_save), picker, saved]

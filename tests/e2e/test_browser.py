@@ -106,6 +106,25 @@ def test_desktop_train_in_both_languages(browser, app):
     page.check("#reference input")
     page.wait_for_function("() => document.querySelector('#loss-chart').innerText.includes('lecture GPT val')")
     shot(page, "desktop-en-stopped")
+
+    # a GPT next to the bigram: the first run stays on the chart, faded
+    page.click("#model-type label:has-text('GPT')")
+    page.wait_for_selector("#f-n_layer", state="visible")
+    assert "gpt-classroom" in page.input_value("#preset input")
+    page.fill("#f-n_layer input[type=number]", "1")
+    page.press("#f-n_layer input[type=number]", "Enter")
+    page.wait_for_function("() => document.querySelector('#config-note').innerText.includes('parameters')")
+    page.click("#btn-start")
+    wait_state(page, "running", timeout=60_000)
+    page.wait_for_function("""() => {
+        const gd = document.querySelector('#loss-chart .js-plotly-plot');
+        const names = (gd && gd._fullData || []).map(tr => tr.name + ':' + (tr.x ? tr.x.length : 0));
+        const current = names.find(n => n.startsWith('train (smoothed):'));
+        return names.some(n => n.startsWith('run 1 · bigram val')) && current && +current.split(':')[1] >= 15;
+    }""", timeout=120_000)
+    shot(page, "desktop-en-compare")
+    page.click("#btn-stop")
+    wait_state(page, "stopped")
     context.close()
 
 
