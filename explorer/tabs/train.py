@@ -10,7 +10,6 @@ from ..limits import APP_PRESETS, FIELD, FIELDS, build_configs, count_params, pr
 from ..session import Session
 from . import train_view as view
 
-TICK_SECONDS = 0.7  # the chart redraws at most this often, and only when something changed
 
 
 def _field_component(ctx: AppContext, name: str, value, visible: bool = True):
@@ -69,7 +68,7 @@ def build(ctx: AppContext) -> dict:
                                           type="filepath", elem_id="corpus-file")
                 c["corpus_text"] = L.make(gr.Textbox, label="train.corpus_text", placeholder="train.corpus_text.ph",
                                           lines=6, max_lines=12, visible=False, elem_id="corpus-text")
-    c["timer"] = gr.Timer(TICK_SECONDS, active=False)
+    c["timer"] = gr.Timer(view.TICK_RUNNING, active=False)
     c.update(fields)
     _wire(ctx, c, fields)
     return c

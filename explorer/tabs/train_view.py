@@ -19,6 +19,8 @@ ENABLED = {  # the buttons each state allows; the others are greyed out, as in T
     "stopped": {"start", "step", "reset"},
     "failed": {"start", "step", "reset"},
 }
+TICK_RUNNING = 0.7  # seconds between redraws while training (skipped when nothing changed)
+TICK_QUEUED = 2.0   # while waiting for a slot: a class of 30 in line must not slow the two that train
 ICONS = {"idle": "○", "queued": "⏳", "running": "●", "paused": "⏸", "done": "✓", "stopped": "■", "failed": "✗"}
 
 
@@ -87,7 +89,9 @@ def render(session: Session, lang: str, reference: bool | None, force: bool, n_o
     run = session.current
     key = (run.id if run else None, run.version if run else 0, st["state"], st.get("queue_position"),
            lang, reference, len(session.runs))
-    timer = gr.update(active=st["state"] in ("queued", "running"))  # paused: nothing moves, no polling
+    # paused: nothing moves, no polling; queued: only the position moves, so poll gently
+    timer = gr.update(active=st["state"] in ("queued", "running"),
+                      value=TICK_QUEUED if st["state"] == "queued" else TICK_RUNNING)
     if not force and key == session.rendered:
         return [gr.skip()] * 4 + [timer] + [gr.skip()] * (n_outputs - 5)
     new_run = session.rendered is None or session.rendered[0] != key[0]
