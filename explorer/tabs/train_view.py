@@ -21,7 +21,8 @@ ENABLED = {  # the buttons each state allows; the others are greyed out, as in T
 }
 TICK_RUNNING = 0.7  # seconds between redraws while training (skipped when nothing changed)
 TICK_QUEUED = 2.0   # while waiting for a slot: a class of 30 in line must not slow the two that train
-ICONS = {"idle": "○", "queued": "⏳", "running": "●", "paused": "⏸", "done": "✓", "stopped": "■", "failed": "✗"}
+# plain symbols every font has (emoji need an emoji font, which a Space's visitors may lack)
+ICONS = {"idle": "○", "queued": "◷", "running": "●", "paused": "‖", "done": "✓", "stopped": "■", "failed": "✗"}
 
 
 def banner(st: dict) -> str:
