@@ -34,6 +34,7 @@ _S = {  # key: (English, 简体中文)
     "error.corpus": ("The text cannot be used: {detail}", "无法使用这段文本:{detail}"),
     "error.checkpoint": ("The checkpoint cannot be loaded: {detail}", "无法加载检查点:{detail}"),
     "error.internal": ("Something went wrong on the server. Please try again.", "服务器出错了,请重试。"),
+    "error.memory": ("The server ran out of memory. Try a smaller model or batch.", "服务器内存不足。请换一个更小的模型或批大小。"),
     "refuse.preset": ("Unknown preset {value}; choose one of {allowed}.", "未知预设 {value};可选:{allowed}。"),
     "refuse.bool": ("{field} must be true or false (got {value}).", "{field} 必须是 true 或 false(收到 {value})。"),
     "refuse.choice": ("{field} must be one of {allowed} (got {value}).", "{field} 必须是 {allowed} 之一(收到 {value})。"),

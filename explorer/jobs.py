@@ -140,7 +140,7 @@ class TrainingJob:
         self.run, self.dataset, self.pool = run, dataset, pool
         self.id = f"job-{next(_job_ids)}"  # unique in the server (run ids are per session)
         self.state = State.PAUSED if start_paused else State.QUEUED
-        self.error: str | None = None
+        self.error: str | None = None  # "memory" or "internal" once FAILED
         self.trainer: Trainer | None = None
         self._want_running = not start_paused
         self._step_requests = 0
@@ -224,7 +224,8 @@ class TrainingJob:
             self._set_state(State.STOPPED)
         except Exception as e:  # noqa: BLE001 -- shown to the user as a failed run
             log.exception("training run %s failed", self.run.id)
-            self.error = f"{type(e).__name__}: {e}"
+            # the log keeps the traceback; the visitor learns what kind of failure it was
+            self.error = "memory" if isinstance(e, MemoryError) or "out of memory" in str(e).lower() else "internal"
             self._set_state(State.FAILED)
         finally:
             self._finish()

@@ -170,7 +170,7 @@ def message(st: dict, lang: str) -> str:
             return t("status.starting", lang, label=st["label"])
         return t("status.queued", lang, position=st["queue_position"])
     if state == "failed":
-        return t("status.failed", lang, detail=st["error"] or "")
+        return t("status.failed", lang, detail=t(f"error.{st['error'] or 'internal'}", lang))
     val = f"{st['val_loss']:.3f}" if st["val_loss"] is not None else "–"
     return t(f"status.{state}", lang, label=st["label"], step=st["step"], max_iters=st["max_iters"], val=val)
 

@@ -59,6 +59,7 @@ def test_every_generated_key_is_defined():
     generated += [f"dtype.{c}" for f in FIELDS for c in f.choices]
     generated += [f"train.{b}" for b in ("start", "pause", "resume", "step", "stop", "reset")]
     generated += [f"corpus.{s}" for s in ("shakespeare", "upload", "paste")]
+    generated += ["error.memory", "error.internal"]  # a failed run's kinds
     assert [k for k in generated if k not in STRINGS] == []
 
 
