@@ -1,0 +1,62 @@
+"""`python app.py` answers HTTP within 10 s, honours Gradio's environment, and starts with no
+checkpoints at all."""
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from conftest import ROOT, free_port
+
+import app
+
+
+def first_200(port: int, proc: subprocess.Popen, t0: float, limit: float) -> float:
+    """Seconds from t0 (just before the command) to the first HTTP 200."""
+    while time.perf_counter() - t0 < limit:
+        assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1) as r:
+                if r.status == 200:
+                    return time.perf_counter() - t0
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError(f"no HTTP 200 within {limit} s")
+
+
+def test_serves_within_10_seconds_via_gradio_env(tmp_path):
+    port = free_port()
+    env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GPT_EXPLORER_ASSETS": str(tmp_path / "none")}
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    try:
+        seconds = first_200(port, proc, t0, limit=30)
+        print(f"python app.py: first HTTP 200 after {seconds:.2f} s")
+        assert seconds < 10
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/config", timeout=5) as r:
+            assert b"GPT Explorer" in r.read()
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_command_line_defaults(monkeypatch):
+    monkeypatch.delenv("GRADIO_SERVER_NAME", raising=False)
+    monkeypatch.delenv("GRADIO_SERVER_PORT", raising=False)
+    args = app.parse_args([])
+    assert (args.host, args.port, args.share) == ("127.0.0.1", 7860, False)
+    monkeypatch.setenv("GRADIO_SERVER_NAME", "0.0.0.0")
+    monkeypatch.setenv("GRADIO_SERVER_PORT", "7861")
+    args = app.parse_args([])
+    assert (args.host, args.port) == ("0.0.0.0", 7861)
+    args = app.parse_args(["--host", "::", "--port", "9000", "--share", "--max-trainings", "3"])
+    assert (args.host, args.port, args.share, args.max_trainings) == ("::", 9000, True, 3)
+
+
+def test_builds_with_no_checkpoints(tmp_path):
+    from explorer.ui import build_ui
+    demo = build_ui(Path(tmp_path / "empty"))
+    session = demo.explorer_store.get("s")
+    assert session.model_choices("en") == [] and session.default_model() is None
