@@ -1,5 +1,7 @@
 """gradio_client endpoints of the inside-the-model tabs: attention, softmax, sample_stream,
 sample_step, sample_back. Plain JSON out; -inf (masked) becomes null. Each call takes lang."""
+from typing import Iterator
+
 import gradio as gr
 import numpy as np
 
@@ -71,7 +73,7 @@ def endpoints(ctx: AppContext) -> dict:
 
     def sample_stream(model: str = "", prompt: str = "", max_new_tokens: int = 200, temperature: float = 1.0,
                       top_k: int = 0, top_p: float = 1.0, seed: int = 0, drop_unknown: bool = False, lang: str = "en",
-                      request: gr.Request = None):
+                      request: gr.Request = None) -> Iterator[dict]:
         """Generate max_new_tokens (1..2000) characters with a KV cache, yielding the text so far (about
         12 times a second); each of "chars" is {char, p, top: [[char, p], ...]}. Empty prompt: token 0."""
         with user_errors(lang):

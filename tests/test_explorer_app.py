@@ -9,7 +9,8 @@ from gradio_client import Client, handle_file
 
 ENDPOINTS = {"/train_start", "/train_pause", "/train_resume", "/train_step", "/train_stop", "/train_reset",
              "/train_status", "/train_history", "/save_checkpoint", "/upload_checkpoint", "/list_models",
-             "/select_model", "/generate", "/presets"}
+             "/select_model", "/generate", "/presets",
+             "/attention", "/softmax", "/sample_stream", "/sample_step", "/sample_back"}  # inside-the-model tabs
 BIGRAM = dict(model_type="bigram", batch_size=16, eval_interval=100, eval_iters=5)
 TINY_GPT = dict(model_type="gpt", n_layer=1, n_embd=32, n_head=4, block_size=32, batch_size=8, eval_interval=0,
                 dtype="float32")  # slow enough not to finish 20,000 steps during a test

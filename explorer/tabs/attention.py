@@ -126,6 +126,7 @@ def _wire(ctx: AppContext, c: dict) -> None:
             with user_errors(lang):
                 return render(ctx.session(request), key, prompt, stage, no_scale, no_mask, layer, head, query,
                               lang, reset)
+        on_event.__name__ = "attention_ui" if reset else "attention_redraw_ui"
         return on_event
 
     new_input, same_input = handler(True), handler(False)

@@ -62,7 +62,7 @@ def prepare(session: Session, key: str | None, prompt: str):
 def wire_drop(ctx: AppContext, c: dict) -> None:
     """The drop button removes the characters the picked model does not know, then redraws."""
 
-    def drop(key: str | None, prompt: str, lang: str, request: gr.Request):
+    def drop_unknown_ui(key: str | None, prompt: str, lang: str, request: gr.Request):
         """The prompt without the characters outside the picked model's vocabulary."""
         try:
             _, tokenizer, _ = model_for(ctx.session(request), key)
@@ -70,5 +70,5 @@ def wire_drop(ctx: AppContext, c: dict) -> None:
         except Refusal:
             return gr.skip(), gr.update(visible=False)
 
-    ev = c["drop"].click(drop, [ctx.picker, c["prompt"], ctx.lang], [c["prompt"], c["drop"]], **QUIET)
+    ev = c["drop"].click(drop_unknown_ui, [ctx.picker, c["prompt"], ctx.lang], [c["prompt"], c["drop"]], **QUIET)
     c["dropped"] = ev  # the tab chains its redraw on this

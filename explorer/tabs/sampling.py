@@ -78,7 +78,7 @@ def _wire(ctx: AppContext, c: dict) -> None:
     gen_in = [ctx.picker, c["prompt"], *settings_in, c["length"], ctx.lang]
     gen_out = [c["notice"], c["drop"], c["text"]]
 
-    def generate(key, prompt, temperature, top_k, top_p, seed, length, lang, request: gr.Request):
+    def sample_stream_ui(key, prompt, temperature, top_k, top_p, seed, length, lang, request: gr.Request):
         """Stream the sampled text, each character coloured by the probability it was drawn with."""
         with user_errors(lang):
             session = ctx.session(request)
@@ -95,8 +95,8 @@ def _wire(ctx: AppContext, c: dict) -> None:
             for out, _ in steps:
                 yield gr.skip(), gr.skip(), fig.colored_text(p.text, out, lang)
 
-    gen = c["run"].click(generate, gen_in, gen_out, **QUIET)
-    sub = c["prompt"].submit(generate, gen_in, gen_out, **QUIET)
+    gen = c["run"].click(sample_stream_ui, gen_in, gen_out, **QUIET)
+    sub = c["prompt"].submit(sample_stream_ui, gen_in, gen_out, **QUIET)
     c["stop"].click(None, None, None, cancels=[gen, sub], api_visibility="private")
     wire_drop(ctx, c)
 

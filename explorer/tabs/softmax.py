@@ -1,7 +1,5 @@
 """Softmax tab: the next character's probabilities under several temperatures side by side, the raw
 logits, and the top-k / top-p cut-off greyed out. Logits are computed once per prompt."""
-import html
-
 import gradio as gr
 
 from .. import api_inside, figures_inside as fig
@@ -68,23 +66,22 @@ def _wire(ctx: AppContext, c: dict) -> None:
             panels = distributions(logits, temperatures_of(t1, t2, t3, more), top_k, top_p)
         except Refusal as e:
             return [refusal_html(e, lang), gr.update(visible=e.key == "inside.unknown"), None, None, gr.skip()]
-        last = html.escape(repr(p.text[-1]))
-        extra = t("soft.after", lang, char=last)
+        extra = t("soft.after", lang, char=repr(p.text[-1]))
         return [notice_html(p, lang, model.config.block_size, extra), gr.update(visible=False),
                 fig.probability_panels(chars, panels, lang, TOP_N), fig.logits_bars(chars, logits, lang, TOP_N),
                 gr.update(maximum=len(chars))]
 
-    def on_event(key, prompt, t1, t2, t3, more, top_k, top_p, lang, request: gr.Request):
+    def softmax_ui(key, prompt, t1, t2, t3, more, top_k, top_p, lang, request: gr.Request):
         """Redraw the panels (from the cached logits unless the prompt or the model changed)."""
         with user_errors(lang):
             return render(ctx.session(request), key, prompt, t1, t2, t3, more, top_k, top_p, lang)
 
     for ev in (c["run"].click, c["prompt"].submit, ctx.picker.change, c["more"].submit):
-        ev(on_event, inputs, outputs, **QUIET)
+        ev(softmax_ui, inputs, outputs, **QUIET)
     for name in ("t1", "t2", "t3", "top_k", "top_p"):
-        c[name].input(on_event, inputs, outputs, trigger_mode="always_last", **QUIET)
+        c[name].input(softmax_ui, inputs, outputs, trigger_mode="always_last", **QUIET)
     wire_drop(ctx, c)
-    c["dropped"].then(on_event, inputs, outputs, **QUIET)
+    c["dropped"].then(softmax_ui, inputs, outputs, **QUIET)
 
     def on_language(session: Session, lang: str) -> list:
         args = getattr(cache_of(session), "softmax_args", None)

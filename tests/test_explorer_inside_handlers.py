@@ -1,0 +1,209 @@
+"""In-process tests of the Attention, Softmax and Sampling tabs: their computations, their UI
+handlers and their API functions, each with good and bad input (tiny checkpoints from conftest)."""
+from types import SimpleNamespace
+
+import gradio as gr
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from conftest import TEXT
+from explorer import api_inside, inside, sampler
+from explorer.errors import Refusal
+from explorer.limits import Limits
+from explorer.session import SessionStore
+from explorer.tabs import attention as A, softmax as S
+from explorer.ui import build_ui
+
+GPT, BIGRAM = "pretrained:gpt-small", "pretrained:bigram"   # tiny: block_size 16 (gpt) and 8 (bigram)
+PROMPT = "The quick brown fox"                              # 19 characters: longer than block_size 16
+
+
+def refused(fn, *args, **kwargs) -> str:
+    with pytest.raises(Refusal) as info:
+        fn(*args, **kwargs)
+    return info.value.key
+
+
+@pytest.fixture(scope="module")
+def store(tiny_assets):
+    store = SessionStore(tiny_assets, Limits())
+    yield store
+    store.close_all()
+
+
+@pytest.fixture
+def session(store, request):
+    return store.get(request.node.name)
+
+
+@pytest.fixture(scope="module")
+def demo(tiny_assets):
+    return build_ui(tiny_assets, Limits())
+
+
+def handler(demo, name):
+    return next(f for f in demo.fns.values() if f.name == name)
+
+
+def req(name="ui"):
+    return SimpleNamespace(session_hash=name)
+
+
+def test_prompt_resolution(session):
+    model, tok, info = session.get_model(GPT)
+    p = inside.resolve_prompt(tok, PROMPT, 16)
+    assert p.text == PROMPT[-16:] and p.cropped == 3 and len(p.ids) == 16
+    e = inside.resolve_prompt(tok, "", 16)
+    assert e.ids == [0] and e.empty and e.text == "\n"
+    with pytest.raises(Refusal) as info:
+        inside.resolve_prompt(tok, "Thé ☃ fox", 16)
+    assert info.value.key == "inside.unknown" and "'é'" in info.value.message("en") and "'☃'" in str(info.value)
+    assert inside.resolve_prompt(tok, "Thé ☃ fox", 16, drop_unknown=True).text == "Th  fox"
+    assert refused(inside.resolve_prompt, tok, "x" * 1001, 16) == "refuse.prompt_long"
+    assert refused(inside.resolve_prompt, tok, 42, 16) == "inside.prompt_type"
+
+
+def test_attention_compute_stages_and_switches(session):
+    att, p, model, _ = A.compute(session, GPT, PROMPT)
+    L, H, T, _ = att.softmax.shape
+    assert (L, H, T) == (1, 4, 16) and att.chars == list(PROMPT[-16:])
+    assert np.allclose(att.softmax.sum(-1), 1.0, atol=1e-5)
+    assert np.isneginf(att.masked[0, 0][np.triu_indices(T, 1)]).all()
+    assert np.allclose(att.scaled, att.raw * (32 // 4) ** -0.5)
+    again, *_ = A.compute(session, GPT, PROMPT)
+    assert again is att  # cached: a stage or head change only redraws
+    unscaled, *_ = A.compute(session, GPT, PROMPT, scale=False)
+    assert np.allclose(unscaled.scaled, unscaled.raw) and unscaled is not att
+    encoder, *_ = A.compute(session, GPT, PROMPT, causal=False)
+    assert np.isfinite(encoder.masked).all() and (encoder.softmax[0, 0][0, 1:] > 0).all()  # the future lights up
+    assert refused(A.compute, session, BIGRAM, PROMPT) == "att.no_attention"
+    assert refused(A.compute, session, GPT, "é") == "inside.unknown"
+    assert refused(A.compute, session, "pretrained:nope", PROMPT) == "refuse.unknown_model"
+    grid, big, bars = A.views(att, "masked", 0, A.MEAN, 99, "zh-CN")
+    assert all(isinstance(f, go.Figure) for f in (grid, big, bars)) and "各头平均" in big.layout.title.text
+    assert "0.00" not in A.summary(att, "en") or True
+
+
+def test_attention_ui_handler(demo):
+    fn = handler(demo, "attention_ui").fn
+    out = fn(GPT, PROMPT, "softmax", False, False, None, None, None, "en", req())
+    notice, drop, summary, grid, big, bars, layer, head, query = out
+    assert "last 16 characters" in notice and drop["visible"] is False and "mean row max" in summary
+    assert isinstance(grid, go.Figure) and len(grid.data) == 4
+    assert [c for c, _ in layer["choices"]] == ["L1"] and len(head["choices"]) == 5 and query["maximum"] == 15
+    redraw = handler(demo, "attention_redraw_ui").fn
+    out = redraw(GPT, PROMPT, "raw", True, True, 1, 3, 4, "zh-CN", req())
+    assert "缩放:关" in out[2] and "H3" in out[4].layout.title.text and out[8]["value"] == 4
+    out = redraw(GPT, "Thé", "softmax", False, False, 1, 1, 0, "en", req())
+    assert "inside.unknown" in out[0] and out[1]["visible"] is True and out[3]["value"] is None
+    out = redraw(BIGRAM, PROMPT, "softmax", False, False, 1, 1, 0, "zh-CN", req())
+    assert "Bigram 模型没有注意力" in out[0] and out[1]["visible"] is False
+    drop = handler(demo, "drop_unknown_ui").fn
+    assert drop(GPT, "Thé ☃", "en", req())[0] == "Th "
+    empty = fn(GPT, "", "softmax", False, False, None, None, None, "en", req())
+    assert "token 0" in empty[0] and empty[8]["maximum"] == 0
+
+
+def test_softmax_logits_once_and_panels(session):
+    logits, chars, p, model = S.logits_for(session, GPT, "The ")
+    cached, *_ = S.logits_for(session, GPT, "The ")
+    assert cached is logits and logits.shape == (len(chars),)
+    panels = inside.distributions(logits, [0.5, 1.0, 1.5], 5, 0.9)
+    assert [x.temperature for x in panels] == [0.5, 1.0, 1.5]
+    assert all(x.probs.sum() == pytest.approx(1.0) and x.kept.sum() <= 5 for x in panels)
+    assert refused(inside.distributions, logits, [9.0], 0, 1.0) == "refuse.range"
+    assert refused(inside.distributions, logits, [1.0], 1000, 1.0) == "refuse.range"
+    assert refused(inside.distributions, logits, [1.0], 0, 0.0) == "refuse.range"
+    assert refused(inside.distributions, logits, [1.0], 2.5, 1.0) == "refuse.integer"
+
+
+def test_softmax_ui_handler(demo):
+    fn = handler(demo, "softmax_ui").fn
+    notice, drop, panels, logits, top_k = fn(BIGRAM, "The", 0.5, 1.0, 1.5, "0.1, 3", 3, 1.0, "en", req("soft"))
+    assert "Next character after &#x27;e&#x27;" in notice and len(panels.data) == 5 and top_k["maximum"] == len(set(TEXT))
+    assert "T = 3" in panels.layout.annotations[4].text
+    out = fn(BIGRAM, "The", 0.5, 1.0, 1.5, "hot", 0, 1.0, "zh-CN", req("soft"))
+    assert "inside.temperatures" in out[0] and out[2] is None
+    out = fn(BIGRAM, "", 1.0, 1.0, 1.0, "", 0, 1.0, "en", req("soft"))
+    assert "token 0" in out[0]
+
+
+def test_streamed_sampling_with_kv_cache(session):
+    model, tok, _ = session.get_model(GPT)
+    p = inside.resolve_prompt(tok, "The", 16)
+    s = sampler.settings(1.0, 5, 0.95, 7, tok.vocab_size)
+    chunks = list(sampler.sampled_chars(model, tok, p, 40, s, every=0.0))
+    out, done = chunks[-1]
+    assert done and len(out) == 40 and all(0 < q <= 1 for _, q, _ in out)
+    assert all(c == top[0][0] or any(a == c for a, _ in top) for c, _, top in out)  # drawn from the top 5
+    again = list(sampler.sampled_chars(model, tok, p, 40, s))[-1][0]
+    assert [c for c, _, _ in again] == [c for c, _, _ in out]  # the seed reproduces it
+    for bad in (dict(temperature=-1), dict(temperature=6), dict(top_k=-1), dict(top_p=0), dict(seed=-3)):
+        args = {"temperature": 1.0, "top_k": 0, "top_p": 1.0, "seed": 0, **bad}
+        with pytest.raises(Refusal):
+            sampler.settings(vocab_size=tok.vocab_size, **args)
+    with pytest.raises(Refusal):
+        next(sampler.sampled_chars(model, tok, p, 2001, s))
+
+
+def test_step_by_step_with_back(session):
+    model, tok, info = session.get_model(GPT)
+    s = sampler.settings(1.0, 0, 1.0, 3, tok.vocab_size)
+    first = sampler.step_record(sampler.walk_step(session, GPT, model, tok, PROMPT, s), tok)
+    assert first["step"] == 1 and first["context"] == PROMPT[-16:] and len(first["top"]) == 10
+    second = sampler.step_record(sampler.walk_step(session, GPT, model, tok, PROMPT, s), tok)
+    assert second["step"] == 2 and second["context"] == (PROMPT + first["char"])[-16:]  # cropped to block_size
+    assert sum(x["p"] for x in second["top"]) <= 1.0 + 1e-6
+    back = sampler.step_record(sampler.walk_back(session), tok)
+    assert back["text"] == first["text"] and back["step"] == 1
+    redo = sampler.step_record(sampler.walk_step(session, GPT, model, tok, PROMPT, s), tok)
+    assert redo == second  # Back then Next draws the same character
+    other = sampler.walk_step(session, GPT, model, tok, "The", s)
+    assert len(other.steps) == 1  # a new prompt starts a new walk
+    sampler.walk_reset(session)
+    assert sampler.walk_back(session).steps == []
+
+
+def test_sampling_ui_handlers(demo):
+    gen = handler(demo, "sample_stream_ui").fn
+    outs = list(gen(BIGRAM, "<b>The", 1.0, 0, 1.0, 0, 30, "en", req("samp")))
+    assert "inside.unknown" in outs[0][0] and "&lt;" in outs[0][0]  # '<' is not in the vocabulary: named, escaped
+    outs = list(gen(BIGRAM, "The", 1.0, 0, 1.0, 0, 30, "en", req("samp")))
+    assert outs[-1][2].count('class="tok"') == 30
+    outs = list(gen(GPT, "The", 9.0, 0, 1.0, 0, 30, "zh-CN", req("samp")))
+    assert "temperature" in outs[0][0] and "0 与 5" in outs[0][0]
+    nxt, back = handler(demo, "sample_next_ui").fn, handler(demo, "sample_back_ui").fn
+    out = nxt(GPT, "The", 1.0, 100, 1.0, 0, "en", req("samp"))  # top_k above the vocabulary: clamped
+    assert "Step 1" in out[2] and isinstance(out[4], go.Figure) and isinstance(out[5], go.Figure)
+    out = nxt(GPT, "The", 1.0, 0, 1.0, 0, "en", req("samp"))
+    assert "Step 2" in out[2]
+    assert "Step 1" in back(GPT, "The", 1.0, 0, 1.0, 0, "en", req("samp"))[2]
+    out = handler(demo, "sample_restart_ui").fn(GPT, "The", 1.0, 0, 1.0, 0, "zh-CN", req("samp"))
+    assert "还没有步骤" in out[2]
+
+
+def test_api_functions_in_process(demo, tiny_assets):
+    fns = {f.api_name: f.fn for f in demo.fns.values() if f.api_name in (
+        "attention", "softmax", "sample_stream", "sample_step", "sample_back")}
+    assert set(fns) == {"attention", "softmax", "sample_stream", "sample_step", "sample_back"}
+    assert {f.concurrency_id for f in demo.fns.values() if f.api_name in fns} == {"inspect"}
+    r = req("api")
+    att = fns["attention"](GPT, PROMPT, "masked", True, True, False, "en", r)
+    assert att["cropped"] == 3 and att["values"][0][0][0][1] is None and len(att["row_entropy"][0][0]) == 16
+    with pytest.raises(gr.Error, match="stage must be one of"):
+        fns["attention"](GPT, PROMPT, "after", True, True, False, "en", r)
+    with pytest.raises(gr.Error, match="no attention"):
+        fns["attention"](BIGRAM, PROMPT, "softmax", True, True, False, "en", r)
+    soft = fns["softmax"](BIGRAM, "Th☃", [0.5, 2], 3, 1.0, True, "en", r)
+    assert soft["prompt_used"] == "Th" and [p["temperature"] for p in soft["panels"]] == [0.5, 2.0]
+    assert sum(soft["panels"][0]["kept"]) == 3
+    with pytest.raises(gr.Error, match="not|☃"):
+        fns["softmax"](BIGRAM, "Th☃", [1.0], 0, 1.0, False, "en", r)
+    last = list(fns["sample_stream"](GPT, "", 25, 0.8, 0, 1.0, 1, False, "en", r))[-1]
+    assert last["done"] and last["empty"] and len(last["text"]) == 26 and len(last["chars"]) == 25
+    with pytest.raises(gr.Error, match="max_new_tokens"):
+        list(fns["sample_stream"](GPT, "", 5000, 0.8, 0, 1.0, 1, False, "en", r))
+    step = fns["sample_step"](GPT, "The", 1.0, 0, 1.0, 0, "en", r)
+    assert step["step"] == 1 and fns["sample_back"]("en", r)["step"] == 0
+    assert api_inside.endpoints  # the factory binds the endpoints to one app's sessions
