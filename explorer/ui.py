@@ -65,12 +65,12 @@ def build_ui(assets_dir=None, limits: Limits | None = None) -> gr.Blocks:
     ctx = AppContext(store, limits, Labels())
     with gr.Blocks(title="GPT Explorer", delete_cache=(3600, 3600), analytics_enabled=False) as demo:
         header.build(ctx)
+        api.register(ctx)  # first, so the API's names are never taken by a tab's private events
         with gr.Tabs(elem_id="tabs"):
             for spec in TABS:
                 tab = gr.Tab(t(spec.title_key, "en"), id=spec.id, elem_id=f"tab-{spec.id}")
                 with ctx.labels.add(tab, label=spec.title_key):
                     spec.build(ctx)
-        api.register(ctx)
         _wire_language(ctx, demo)
 
         def on_unload(request: gr.Request):

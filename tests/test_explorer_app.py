@@ -35,7 +35,7 @@ def wait_status(c: Client, predicate, timeout=30.0) -> dict:
 
 def test_every_action_has_a_stable_api_name(app_url):
     api = client(app_url).view_api(print_info=False, return_format="dict")
-    assert set(api["named_endpoints"]) == ENDPOINTS
+    assert ENDPOINTS <= set(api["named_endpoints"])  # later tabs add their own
     params = {p["parameter_name"] for p in api["named_endpoints"]["/train_start"]["parameters"]}
     assert {"model_type", "preset", "n_embd", "learning_rate", "max_iters", "corpus", "paused", "lang"} <= params
 
