@@ -103,7 +103,7 @@ def _hline(y: float, text: str, color: str, dash: str) -> tuple[dict, dict]:
 
 
 def loss_figure(current: Curve | None, earlier: list[Curve], vocab_size: int, lang: str,
-                max_iters: int | None = None, reference: bool = False, max_points: int = 500,
+                reference: bool = False, max_points: int = 500,
                 height: int = 420) -> go.Figure:
     """Train/val loss against step; earlier runs faded; ln(V) and, optionally, the lecture's results."""
     traces = [tr for i, c in enumerate(earlier) if (tr := _earlier_trace(c, i, lang, max_points // 2))]
@@ -125,7 +125,8 @@ def loss_figure(current: Curve | None, earlier: list[Curve], vocab_size: int, la
         ys = np.append(ys, [0.0, uniform + 0.6])  # empty: show the whole scale
     lo = max(0.0, float(ys.min()) - 0.15)
     hi = min(float(ys.max()), uniform + 1.5) + 0.2  # a bad first step should not flatten the rest
-    x_hi = max([max_iters or 0] + [len(c.loss) for c in [current, *earlier] if c is not None] + [10])
+    # the x axis follows the data (as W&B does), so the first steps are visible, not a dot at 0
+    x_hi = max([10] + [max(len(c.loss), c.eval_steps.max(initial=0)) for c in [current, *earlier] if c is not None])
     axis = dict(gridcolor="#e8e8e8", linecolor="#b0b0b0", zeroline=False, ticks="outside", tickcolor="#b0b0b0")
     layout = dict(
         template=TEMPLATE, height=height, font=dict(family=FONT, size=13), plot_bgcolor="white",

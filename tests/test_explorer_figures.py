@@ -39,12 +39,12 @@ def test_smooth_is_debiased_and_skips_nan():
 
 
 def test_live_chart_has_train_val_and_uniform_line():
-    fig = loss_figure(curve(), [], 65, "en", max_iters=5000)
+    fig = loss_figure(curve(), [], 65, "en")
     names = [tr.name for tr in fig.data]
     assert "train (smoothed)" in names and "val (eval)" in names
     assert all(len(tr.x) <= 500 for tr in fig.data)
     assert "uniform guess: ln 65 = 4.17" in texts(fig)
-    assert fig.layout.xaxis.range[1] >= 5000
+    assert 3000 <= fig.layout.xaxis.range[1] < 3200  # the axis follows the data
     assert "step %{x:.0f}" in fig.data[1].hovertemplate
 
 

@@ -72,8 +72,7 @@ def figure(session: Session, lang: str, reference: bool):
     earlier = [_curve(r) for r in session.runs[:-1]]
     if run is None:
         return loss_figure(None, earlier, 65, lang, reference=reference)
-    return loss_figure(_curve(run), earlier, run.vocab_size, lang, max_iters=run.train_cfg.max_iters,
-                       reference=reference)
+    return loss_figure(_curve(run), earlier, run.vocab_size, lang, reference=reference)
 
 
 def empty_figure(lang: str):
