@@ -13,7 +13,10 @@ SEQUENTIAL = [[0.0, "#ffffff"], [0.15, "#c6dbef"], [0.5, "#4292c6"], [1.0, "#083
 DIVERGING = "RdBu_r"
 BLANK = "#e4e4e4"      # what a masked cell looks like: the plot's background
 KEPT, DROPPED, PICKED = "#1f77b4", "#cfcfcf", "#d62728"
-GRID_TICKS_UP_TO = 16  # the small heatmaps label their axes only for short prompts
+GRID_TICKS_UP_TO = 16
+MONO_BOX = ("font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:14px;line-height:1.7;"
+            "white-space:pre-wrap;overflow-wrap:anywhere;padding:8px 10px;border-radius:8px;"
+            "border:1px solid var(--border-color-primary)")  # the small heatmaps label their axes only for short prompts
 
 
 def _layout(fig: go.Figure, height: int, **extra) -> go.Figure:
@@ -101,7 +104,7 @@ def attention_head(values: np.ndarray, wei: np.ndarray, chars: list[str], stage:
     fig = go.Figure()
     fig.add_trace(go.Heatmap(z=blank_inf(values), text=_hover_text(chars, masked, lang), hoverongaps=True,
                              hovertemplate="%{text}<br>%{z:.3f}<extra></extra>", xaxis="x", yaxis="y",
-                             colorbar=dict(thickness=10, x=0.70, len=0.9), **_zrange_heatmap(values, stage)))
+                             showscale=False, **_zrange_heatmap(values, stage)))  # the grid's colour bar applies
     rows = np.arange(T)
     fig.add_trace(go.Bar(x=wei.max(-1), y=rows, orientation="h", name=t("att.row_max", lang), xaxis="x2",
                          yaxis="y", marker_color="#ff7f0e",
@@ -111,7 +114,7 @@ def attention_head(values: np.ndarray, wei: np.ndarray, chars: list[str], stage:
                              hovertemplate="%{y}: %{x:.2f} bits<extra></extra>"))
     size = 11 if T <= 32 else 8
     fig.update_layout(
-        xaxis=dict(domain=[0, 0.66], side="bottom", **_ticks(chars, True, size)),
+        xaxis=dict(domain=[0, 0.72], side="bottom", **_ticks(chars, True, size)),
         yaxis=dict(autorange="reversed", **_ticks(chars, True, size)),
         xaxis2=dict(domain=[0.80, 1.0], range=[0, 1], title=dict(text=t("att.row_max", lang), font=dict(size=10)),
                     tickfont=dict(size=9), side="bottom", anchor="y"),
@@ -119,7 +122,7 @@ def attention_head(values: np.ndarray, wei: np.ndarray, chars: list[str], stage:
                     range=[0, max(1.0, float(np.log2(max(T, 2))))],
                     title=dict(text=t("att.row_entropy", lang), font=dict(size=10))),
         showlegend=False, bargap=0.1, title=dict(text=title, font=dict(size=13), x=0.01, y=0.99))
-    return _layout(fig, 560, margin=dict(l=30, r=10, t=70, b=40))
+    return _layout(fig, max(460, 120 + 11 * T), margin=dict(l=30, r=10, t=70, b=40))
 
 
 def _zrange_heatmap(values: np.ndarray, stage: str) -> dict:
@@ -136,7 +139,7 @@ def query_bars(row: np.ndarray, mean_row: np.ndarray, chars: list[str], query: i
     fig.add_trace(go.Scatter(x=keys, y=blank_inf(mean_row), mode="markers", name=t("att.mean_heads", lang),
                              marker=dict(color="#ff7f0e", size=7, symbol="diamond"),
                              hovertemplate="%{x}: %{y:.3f}<extra></extra>"))
-    q = show_char(chars[query])
+    q = f"'{show_char(chars[query])}'"
     fig.update_layout(xaxis=_ticks(chars, True, 10 if len(chars) <= 40 else 8),
                       yaxis=dict(range=[0, 1], title=dict(text="wei", font=dict(size=11))),
                       legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right"),
@@ -211,12 +214,17 @@ def colored_text(prompt: str, sampled: list[tuple[str, float, list]], lang: str)
         out.append(f'<span class="tok" style="background:{_tint(p)}" title="{html.escape(title, quote=True)}">'
                    f"{html.escape(glyph)}</span>")
     legend = html.escape(t("samp.legend", lang))
-    return f'<div class="sampled-text">{"".join(out)}</div><div class="sampled-legend">{legend}</div>'
+    return (f'<div class="sampled-text" style="{MONO_BOX}">{"".join(out)}</div>'
+            f'<div class="sampled-legend" style="font-size:12px;opacity:0.75">{legend}</div>')
 
 
 def context_html(chars: str, cropped: int, picked: str | None, lang: str) -> str:
     """The context the model sees at one step (cropped to block_size), and the character sampled."""
-    body = "".join(f'<span class="ctx">{html.escape(show_char(c))}</span>' for c in chars)
-    note = f'<div class="ctx-note">{html.escape(t("samp.cropped", lang, n=cropped))}</div>' if cropped else ""
-    nxt = (f' <span class="tok picked">{html.escape(show_char(picked))}</span>' if picked is not None else "")
-    return f'{note}<div class="context-line">{body}{nxt}</div>'
+    cell = "display:inline-block;min-width:0.9em;text-align:center;margin:1px;border-radius:3px;"
+    body = "".join(f'<span class="ctx" style="{cell}background:rgba(127,127,127,0.15)">{html.escape(show_char(c))}'
+                   "</span>" for c in chars)
+    note = (f'<div class="ctx-note" style="font-size:12px;opacity:0.75">{html.escape(t("samp.cropped", lang, n=cropped))}'
+            "</div>") if cropped else ""
+    nxt = (f' → <span class="tok picked" style="{cell}background:rgba(214,39,40,0.35);font-weight:700">'
+           f"{html.escape(show_char(picked))}</span>" if picked is not None else "")
+    return f'{note}<div class="context-line" style="{MONO_BOX}">{body}{nxt}</div>'

@@ -106,9 +106,9 @@ def test_attention_ui_handler(demo):
 
 
 def test_softmax_logits_once_and_panels(session):
-    logits, chars, p, model = S.logits_for(session, GPT, "The ")
-    cached, *_ = S.logits_for(session, GPT, "The ")
-    assert cached is logits and logits.shape == (len(chars),)
+    logits, chars, p, model, fresh = S.logits_for(session, GPT, "The ")
+    cached, *_, again = S.logits_for(session, GPT, "The ")
+    assert cached is logits and logits.shape == (len(chars),) and fresh and not again
     panels = inside.distributions(logits, [0.5, 1.0, 1.5], 5, 0.9)
     assert [x.temperature for x in panels] == [0.5, 1.0, 1.5]
     assert all(x.probs.sum() == pytest.approx(1.0) and x.kept.sum() <= 5 for x in panels)
@@ -122,7 +122,9 @@ def test_softmax_ui_handler(demo):
     fn = handler(demo, "softmax_ui").fn
     notice, drop, panels, logits, top_k = fn(BIGRAM, "The", 0.5, 1.0, 1.5, "0.1, 3", 3, 1.0, "en", req("soft"))
     assert "Next character after &#x27;e&#x27;" in notice and len(panels.data) == 5 and top_k["maximum"] == len(set(TEXT))
-    assert "T = 3" in panels.layout.annotations[4].text
+    assert "T = 3" in panels.layout.annotations[4].text and isinstance(logits, go.Figure)
+    moved = fn(BIGRAM, "The", 0.7, 1.0, 1.5, "", 3, 1.0, "en", req("soft"))
+    assert "T = 0.7" in moved[2].layout.annotations[0].text and moved[3] is gr.skip() or moved[3] == gr.skip()
     out = fn(BIGRAM, "The", 0.5, 1.0, 1.5, "hot", 0, 1.0, "zh-CN", req("soft"))
     assert "inside.temperatures" in out[0] and out[2] is None
     out = fn(BIGRAM, "", 1.0, 1.0, 1.0, "", 0, 1.0, "en", req("soft"))

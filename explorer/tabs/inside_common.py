@@ -12,6 +12,7 @@ from ..session import Session
 
 DEFAULT_PROMPT = "First Citizen:\nBefore we proceed any further, hear me speak."
 INSPECT = dict(concurrency_id="inspect", concurrency_limit=4)  # never waits behind training
+NOTE = "padding:6px 10px;border-radius:8px;margin:2px 0;font-size:14px;overflow-wrap:anywhere;"
 QUIET = dict(show_progress="hidden", api_visibility="private", **INSPECT)
 
 
@@ -46,11 +47,12 @@ def notice_html(prompt: Prompt | None, lang: str, block_size: int = 0, extra: st
         parts.append(t("inside.cropped", lang, n=prompt.cropped, block_size=block_size))
     if extra:
         parts.append(extra)
-    return "".join(f'<div class="inside-note">ℹ️ {html.escape(p)}</div>' for p in parts)
+    return "".join(f'<div class="inside-note" style="{NOTE}">ℹ️ {html.escape(p)}</div>' for p in parts)
 
 
 def refusal_html(e: Refusal, lang: str) -> str:
-    return f'<div class="inside-note inside-warn" data-refusal="{html.escape(e.key)}">⚠️ {html.escape(e.message(lang))}</div>'
+    return (f'<div class="inside-note inside-warn" data-refusal="{html.escape(e.key)}" style="{NOTE}'
+            f'background:rgba(255,193,7,0.18)">⚠️ {html.escape(e.message(lang))}</div>')
 
 
 def prepare(session: Session, key: str | None, prompt: str):

@@ -14,15 +14,17 @@ TOP_N = 20  # bars per panel; the title says how much probability the others hol
 
 
 def logits_for(session: Session, key: str | None, prompt: str):
-    """(logits (V,), chars, Prompt, model); cached per session until the prompt or the model changes."""
+    """(logits (V,), chars, Prompt, model, fresh); cached per session until the prompt or the model
+    changes (fresh: they were just computed)."""
     model, tokenizer, info, p = prepare(session, key, prompt)
     cache = cache_of(session)
     ck = (info["key"], model_stamp(model), tuple(p.ids))
     with cache.lock:
-        if cache.logits_key != ck:
+        fresh = cache.logits_key != ck
+        if fresh:
             cache.logits = last_logits(model, p.ids)
             cache.logits_key = ck
-        return cache.logits, tokenizer.chars, p, model
+        return cache.logits, tokenizer.chars, p, model, fresh
 
 
 def temperatures_of(t1, t2, t3, more: str) -> list:
@@ -57,18 +59,22 @@ def _wire(ctx: AppContext, c: dict) -> None:
     inputs = [ctx.picker, c["prompt"], c["t1"], c["t2"], c["t3"], c["more"], c["top_k"], c["top_p"], ctx.lang]
     outputs = [c["notice"], c["drop"], c["panels"], c["logits"], c["top_k"]]
 
-    def render(session: Session, key, prompt, t1, t2, t3, more, top_k, top_p, lang) -> list:
+    def render(session: Session, key, prompt, t1, t2, t3, more, top_k, top_p, lang, redraw_logits=False) -> list:
+        """Only the panels are redrawn while the logits (and the language) stay the same."""
         cache = cache_of(session)
-        cache.softmax_args = (key, prompt, t1, t2, t3, more, top_k, top_p)
+        redraw_logits = redraw_logits or getattr(cache, "softmax_lang", None) != lang
+        cache.softmax_args, cache.softmax_lang = (key, prompt, t1, t2, t3, more, top_k, top_p), lang
         try:
-            logits, chars, p, model = logits_for(session, key, prompt)
+            logits, chars, p, model, fresh = logits_for(session, key, prompt)
             top_k = min(int(top_k or 0), len(chars))
             panels = distributions(logits, temperatures_of(t1, t2, t3, more), top_k, top_p)
         except Refusal as e:
+            cache.softmax_lang = None  # the figures are cleared: draw the logits again next time
             return [refusal_html(e, lang), gr.update(visible=e.key == "inside.unknown"), None, None, gr.skip()]
         extra = t("soft.after", lang, char=repr(p.text[-1]))
         return [notice_html(p, lang, model.config.block_size, extra), gr.update(visible=False),
-                fig.probability_panels(chars, panels, lang, TOP_N), fig.logits_bars(chars, logits, lang, TOP_N),
+                fig.probability_panels(chars, panels, lang, TOP_N),
+                fig.logits_bars(chars, logits, lang, TOP_N) if fresh or redraw_logits else gr.skip(),
                 gr.update(maximum=len(chars))]
 
     def softmax_ui(key, prompt, t1, t2, t3, more, top_k, top_p, lang, request: gr.Request):
@@ -87,7 +93,7 @@ def _wire(ctx: AppContext, c: dict) -> None:
         args = getattr(cache_of(session), "softmax_args", None)
         args = args or (session.default_model(), DEFAULT_PROMPT[:-1], 0.5, 1.0, 1.5, "", 0, 1.0)
         try:
-            return render(session, *args, lang)
+            return render(session, *args, lang, redraw_logits=True)
         except Exception:  # noqa: BLE001 -- a language switch never fails because of this tab
             return [gr.skip()] * len(outputs)
 
