@@ -226,6 +226,9 @@ class InsideCache:
     logits_key: tuple | None = None
     logits: np.ndarray | None = None
     walk: Walk = field(default_factory=Walk)
+    attention_args: tuple | None = None   # the Attention tab's last inputs, redrawn on a language switch
+    softmax_args: tuple | None = None     # the Softmax tab's likewise
+    softmax_lang: str | None = None       # the language the logits chart was last drawn in
 
 
 def cache_of(session) -> InsideCache:

@@ -101,7 +101,7 @@ def _wire(ctx: AppContext, c: dict) -> None:
     def render(session: Session, key, prompt, stage, no_scale, no_mask, layer, head, query, lang, reset=False):
         cache = cache_of(session)
         cache.attention_args = (key, prompt, stage, no_scale, no_mask, layer, head, query)
-        blank = [gr.update(value=None)] * 3 + [gr.update(choices=[], value=None)] * 2 + [gr.skip()]
+        blank = [gr.update(value=None)] * 3 + [gr.skip()] * 3  # the pickers keep their choices (and values)
         try:
             att, p, model, _ = compute(session, key, prompt, scale=not no_scale, causal=not no_mask)
         except Refusal as e:
