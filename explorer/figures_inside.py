@@ -142,9 +142,9 @@ def query_bars(row: np.ndarray, mean_row: np.ndarray, chars: list[str], query: i
     q = f"'{show_char(chars[query])}'"
     fig.update_layout(xaxis=_ticks(chars, True, 10 if len(chars) <= 40 else 8),
                       yaxis=dict(range=[0, 1], title=dict(text="wei", font=dict(size=11))),
-                      legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right"),
+                      legend=dict(orientation="h", y=-0.18, yanchor="top", x=0, xanchor="left"),
                       title=dict(text=t("att.query_title", lang, pos=query, char=q), font=dict(size=13), x=0.01))
-    return _layout(fig, 300, plot_bgcolor="rgba(0,0,0,0)")
+    return _layout(fig, 320, plot_bgcolor="rgba(0,0,0,0)", margin=dict(l=40, r=16, t=36, b=70))
 
 
 def _label(c: str) -> str:
