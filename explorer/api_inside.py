@@ -36,7 +36,8 @@ def endpoints(ctx: AppContext) -> dict:
     ctx_session = ctx.session
 
     def attention(model: str = "", prompt: str = DEFAULT_PROMPT, stage: str = "softmax", scale: bool = True,
-                  causal: bool = True, drop_unknown: bool = False, lang: str = "en", request: gr.Request = None) -> dict:
+                  causal: bool = True, drop_unknown: bool = False, lang: str = "en",
+                  request: gr.Request = None) -> dict:
         """Every layer's and head's attention for the prompt at one stage (raw, scaled, masked, softmax):
         values[layer][head][query][key] (null where masked), plus each row's max weight and entropy (bits)."""
         with user_errors(lang):

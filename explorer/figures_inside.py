@@ -13,10 +13,10 @@ SEQUENTIAL = [[0.0, "#ffffff"], [0.15, "#c6dbef"], [0.5, "#4292c6"], [1.0, "#083
 DIVERGING = "RdBu_r"
 BLANK = "#e4e4e4"      # what a masked cell looks like: the plot's background
 KEPT, DROPPED, PICKED = "#1f77b4", "#cfcfcf", "#d62728"
-GRID_TICKS_UP_TO = 16
+GRID_TICKS_UP_TO = 16  # the small heatmaps label their axes only for short prompts
 MONO_BOX = ("font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:14px;line-height:1.7;"
             "white-space:pre-wrap;overflow-wrap:anywhere;padding:8px 10px;border-radius:8px;"
-            "border:1px solid var(--border-color-primary)")  # the small heatmaps label their axes only for short prompts
+            "border:1px solid var(--border-color-primary)")
 
 
 def _layout(fig: go.Figure, height: int, **extra) -> go.Figure:
@@ -171,8 +171,8 @@ def probability_panels(chars: list[str], panels: list, lang: str, top_n: int = 2
                              hovertext=hover, hoverinfo="text", xaxis=f"x{ax}", yaxis=f"y{ax}", showlegend=False))
         x0 = j * (w + gap)
         rest = 1.0 - float(p.full[order].sum())
-        fig.layout[f"xaxis{ax}"] = dict(domain=[max(0.0, x0), min(1.0, x0 + w)], range=[0, 1], anchor=f"y{ax}", tickfont=dict(size=9),
-                                        nticks=3)
+        fig.layout[f"xaxis{ax}"] = dict(domain=[max(0.0, x0), min(1.0, x0 + w)], range=[0, 1], anchor=f"y{ax}",
+                                        tickfont=dict(size=9), nticks=3)
         fig.layout[f"yaxis{ax}"] = dict(anchor=f"x{ax}", autorange="reversed", tickmode="array",
                                         tickvals=list(range(len(order))), ticktext=labels,
                                         tickfont=dict(size=11, family="ui-monospace, monospace"))
@@ -223,8 +223,8 @@ def context_html(chars: str, cropped: int, picked: str | None, lang: str) -> str
     cell = "display:inline-block;min-width:0.9em;text-align:center;margin:1px;border-radius:3px;"
     body = "".join(f'<span class="ctx" style="{cell}background:rgba(127,127,127,0.15)">{html.escape(show_char(c))}'
                    "</span>" for c in chars)
-    note = (f'<div class="ctx-note" style="font-size:12px;opacity:0.75">{html.escape(t("samp.cropped", lang, n=cropped))}'
-            "</div>") if cropped else ""
+    said = html.escape(t("samp.cropped", lang, n=cropped))
+    note = f'<div class="ctx-note" style="font-size:12px;opacity:0.75">{said}</div>' if cropped else ""
     nxt = (f' → <span class="tok picked" style="{cell}background:rgba(214,39,40,0.35);font-weight:700">'
            f"{html.escape(show_char(picked))}</span>" if picked is not None else "")
     return f'{note}<div class="context-line" style="{MONO_BOX}">{body}{nxt}</div>'
