@@ -180,8 +180,8 @@ def probability_panels(chars: list[str], panels: list, lang: str, top_n: int = 2
         if rest > 0.0005:
             head += "<br>" + t("soft.rest", lang, n=len(chars) - len(order), p=f"{rest:.3f}")
         fig.add_annotation(text=head, x=x0 + w / 2, y=1.0, xref="paper", yref="paper", yanchor="bottom",
-                           showarrow=False, font=dict(size=11))
-    return _layout(fig, 120 + 19 * len(order), margin=dict(l=30, r=10, t=56, b=30), plot_bgcolor="rgba(0,0,0,0)")
+                           showarrow=False, font=dict(size=10))
+    return _layout(fig, 130 + 19 * len(order), margin=dict(l=30, r=10, t=66, b=30), plot_bgcolor="rgba(0,0,0,0)")
 
 
 def logits_bars(chars: list[str], logits: np.ndarray, lang: str, top_n: int = 20) -> go.Figure:

@@ -80,7 +80,7 @@ def test_softmax_panels_sum_to_one_sorted_and_grey_out_the_cut():
     colors = list(fig.data[0].marker.color)
     assert colors[:2] == [F.KEPT, F.KEPT] and colors[2:] == [F.DROPPED, F.DROPPED]
     assert np.asarray(fig.data[1].x, dtype=float)[:2].sum() == pytest.approx(1.0)  # kept: renormalised
-    assert "T = 0.5" in fig.layout.annotations[0].text and "entropy" in fig.layout.annotations[0].text
+    assert "T = 0.5" in fig.layout.annotations[0].text and "H = " in fig.layout.annotations[0].text
 
 
 def test_logits_bars_and_a_picked_bar():
