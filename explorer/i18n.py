@@ -1,6 +1,8 @@
 """Every user-visible string, in English and Simplified Chinese. A later tab adds its keys here;
 tests/test_explorer_i18n.py checks that each key has both languages and the same placeholders."""
 
+from .lecture import TEXTS
+
 LANGS = {"en": "English", "zh-CN": "中文"}
 DEFAULT_LANG = "en"
 
@@ -316,6 +318,24 @@ _S = {  # key: (English, 简体中文)
                      "前面 {n} 个字符超出 block_size,模型看不到。"),
     "samp.too_many": ("The walkthrough keeps at most {n} steps: press Start over.", "逐步模式最多保留 {n} 步:请点“重新开始”。"),
 }
+
+_S.update({
+    "tab.lecture": ("Lecture", "课程讲解"),
+    "lecture.intro": ("The ideas of the lecture before the full GPT, in its order, each computed live by `model/`. "
+                      "Every section ends with the code that computes it.",
+                      "课程中在完整 GPT 之前出现的概念,按课程顺序排列,每一个都由 `model/` 实时计算。"
+                      "每一节末尾附有计算它的代码。"),
+    "lecture.tab.data": ("1 · Data and tokenizer", "1 · 数据与分词器"),
+    "lecture.tab.batches": ("2 · Batches", "2 · 批次"),
+    "lecture.tab.bigram": ("3 · Bigram and loss", "3 · Bigram 与损失"),
+    "lecture.tab.trick": ("4 · Averaging the past", "4 · 对过去取平均"),
+    "lecture.tab.scale": ("5 · Why √head_size", "5 · 为何除以 √head_size"),
+    "lecture.tab.graph": ("6 · Attention as communication", "6 · 注意力即通信"),
+    "lecture.code": ("The code behind this view (read from model/ as it runs)", "这一部分背后的代码(运行时从 model/ 读取)"),
+})
+for _texts in TEXTS:  # the walkthrough's sections keep their strings beside them
+    assert not _texts.keys() & _S.keys(), f"duplicate i18n keys: {sorted(_texts.keys() & _S.keys())}"
+    _S.update(_texts)
 
 STRINGS: dict[str, dict[str, str]] = {key: {"en": en, "zh-CN": zh} for key, (en, zh) in _S.items()}
 

@@ -8,6 +8,7 @@ from .limits import Limits
 from .models import assets_dir as find_assets
 from .session import SessionStore
 from .tabs import TABS
+from .tabs.lecture import CSS as LECTURE_CSS
 
 QUEUE_SIZE = 128          # waiting events of all kinds; a class of 30 polls at most one tick each
 QUEUE_POLL_SECONDS = 0.02  # see _calm_queue
@@ -127,4 +128,4 @@ def _wire_language(ctx: AppContext, demo: gr.Blocks) -> None:
 def launch_options() -> dict:
     """launch() settings for a public Space: capped uploads, no monitoring page, no SSR, no raw errors."""
     return dict(max_file_size=MAX_FILE_SIZE, enable_monitoring=False, ssr_mode=False, show_error=False,
-                css=CSS, theme=gr.themes.Default())
+                css=CSS + LECTURE_CSS, theme=gr.themes.Default())

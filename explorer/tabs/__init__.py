@@ -4,7 +4,7 @@ its strings in explorer/i18n.py."""
 from dataclasses import dataclass
 from typing import Callable
 
-from . import attention, sampling, softmax, train
+from . import attention, lecture, sampling, softmax, train
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,7 @@ class TabSpec:
 
 TABS: tuple[TabSpec, ...] = (
     TabSpec("train", "tab.train", train.build),
+    TabSpec("lecture", "tab.lecture", lecture.build),
     TabSpec("attention", "tab.attention", attention.build),
     TabSpec("softmax", "tab.softmax", softmax.build),
     TabSpec("sampling", "tab.sampling", sampling.build),

@@ -1,0 +1,4 @@
+"""Strings of the walkthrough's data section: key: (English, 简体中文)."""
+
+S = {
+}
