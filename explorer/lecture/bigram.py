@@ -1,6 +1,7 @@
 """Walkthrough section 3, the bigram and its loss: the (V, V) table of the trained and an untrained
 bigram, cross-entropy at one position of a batch and over all of it, why an untrained model starts
 above ln V, and samples from both. The numbers come from model/lecture/bigram.py."""
+import math
 import threading
 from pathlib import Path
 
@@ -75,8 +76,15 @@ def choice(value, field: str, allowed: tuple) -> str:
     return value
 
 
+def whole(value, field: str, lo: int, hi: int) -> int:
+    """A whole number in [lo, hi] from the UI or the API; inf and NaN refused like any non-number."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise Refusal("refuse.number", field=field, value=value)
+    return number(value, field, lo, hi, integer=True)
+
+
 def seed_of(value, field: str = "seed") -> int:
-    return number(value, field, 0, MAX_SEED, integer=True)
+    return whole(value, field, 0, MAX_SEED)
 
 
 def model_for_batch(session: Session, which: str, init_seed: int):
@@ -135,7 +143,7 @@ def chain_view(session: Session, which, batch_seed, b, t_, init_seed, lang: str)
     """[batch HTML, chain HTML, mean HTML] at position (b, t) of a B x T batch."""
     which = choice(which, "which", WHICH)
     batch_seed, init_seed = seed_of(batch_seed, "batch seed"), seed_of(init_seed, "init seed")
-    b, t_ = number(b, "b", -1e9, 1e9, integer=True), number(t_, "t", -1e9, 1e9, integer=True)
+    b, t_ = whole(b, "b", -10**9, 10**9), whole(t_, "t", -10**9, 10**9)
     if not (0 <= b < B and 0 <= t_ < T):
         raise Refusal("lec.bigram.position", b=b, t=t_, B1=B - 1, T1=T - 1)
     model, chars, ds = model_for_batch(session, which, init_seed)
@@ -171,7 +179,7 @@ def baseline_view(session: Session, batch_seed, init_seed, lang: str) -> list:
 def sample_view(session: Session, sample_seed, length, init_seed, lang: str) -> str:
     """The two samples side by side: the untrained bigram and the trained one, the same seed."""
     seed = seed_of(sample_seed, "sampling seed")
-    length = number(length, "max_new_tokens", 1, MAX_NEW_TOKENS, integer=True)
+    length = whole(length, "max_new_tokens", 1, MAX_NEW_TOKENS)
     init_seed = seed_of(init_seed, "init seed")
     columns = []
     for which in ("fresh", "trained"):
