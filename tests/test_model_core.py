@@ -8,7 +8,7 @@ from torch.nn import functional as F
 
 from model.config import GPTConfig, TrainConfig, config_from_dict, preset
 from model.data import CharDataset, CorpusError, check_text
-from model.gpt import GPTLanguageModel, build_model
+from model.gpt import Dropout, GPTLanguageModel, build_model
 from model.tokenizer import CharTokenizer, UnknownCharactersError
 
 TINY = GPTConfig(vocab_size=65, block_size=8, n_embd=32, n_head=4, n_layer=2)
@@ -121,6 +121,41 @@ def test_trace_shapes_causal_and_agrees_with_fast_path():
         assert (layer.wei[..., upper] == 0).all()
         torch.testing.assert_close(layer.wei.sum(-1), torch.ones(2, 4, 7))
         torch.testing.assert_close(layer.wei_masked[..., ~upper], (layer.scores * 8**-0.5)[..., ~upper])
+
+
+def test_explicit_attention_equals_sdpa():
+    """The training forward takes the lecture's explicit path in bf16 and with dropout; SDPA in fp32."""
+    torch.manual_seed(0)
+    m = build_model(TINY).eval()
+    sa = m.blocks[0].sa
+    q, k, v = (torch.randn(2, 4, 7, 8) for _ in range(3))
+    sdpa = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+    torch.testing.assert_close(sa._attend(q, k, v), sdpa, atol=1e-5, rtol=1e-5)
+    idx = torch.randint(65, (2, 7))
+    fp32, _ = m(idx)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        bf16, _ = m(idx)
+    assert bf16.dtype == torch.bfloat16
+    torch.testing.assert_close(bf16.float(), fp32, atol=0.05, rtol=0.05)
+
+
+def test_dropout_mask_rate_scale_and_gradient():
+    torch.manual_seed(0)
+    x = torch.ones(200_000, requires_grad=True)
+    d = Dropout(0.2)
+    y = d(x)
+    dropped = (y == 0).float().mean().item()
+    assert abs(dropped - 0.2) < 0.005
+    assert abs(y.mean().item() - 1.0) < 0.01  # kept values scaled so the expectation stays 1
+    assert torch.unique(y).tolist() == pytest.approx([0.0, 65536 / (65536 - 13107)])
+    y.sum().backward()
+    torch.testing.assert_close(x.grad, y.detach())  # the gradient flows through the same mask
+    torch.manual_seed(1)
+    a = d(torch.ones(3, 5, 7))
+    torch.manual_seed(1)
+    assert torch.equal(a, d(torch.ones(3, 5, 7)))  # same seed, same mask; shape kept
+    assert torch.equal(d.eval()(x), x)
+    assert torch.equal(Dropout(0.0)(x), x) and not Dropout(1.0)(x).any()
 
 
 def test_trace_teaching_switches():
