@@ -13,10 +13,10 @@ from ..context import AppContext
 from ..errors import Refusal, user_errors
 from ..figures import FONT
 from ..i18n import t
-from ..inside import number
 from ..session import Session
 from ..tabs.inside_common import QUIET, refusal_html
 from .code import code_panel
+from .trick import whole
 
 MAX_HS, MAX_B, MAX_T, MAX_SEED = 256, 16, 64, 2**31 - 1
 DEFAULTS = dict(head_size=16, B=4, T=8, seed=1337)  # the lecture's illustration
@@ -47,10 +47,8 @@ class Scale:
 
 def compute(head_size, B, T, seed) -> Scale:
     """Draw q and k and measure; raises Refusal for non-numbers or sizes out of range."""
-    head_size = number(head_size, "head_size", 1, MAX_HS, integer=True)
-    B = number(B, "B", 1, MAX_B, integer=True)
-    T = number(T, "T", 2, MAX_T, integer=True)
-    seed = number(seed, "seed", 0, MAX_SEED, integer=True)
+    head_size, B = whole(head_size, "head_size", 1, MAX_HS), whole(B, "B", 1, MAX_B)
+    T, seed = whole(T, "T", 2, MAX_T), whole(seed, "seed", 0, MAX_SEED)
     k, q, wei, wei_scaled = M.scores(B, T, head_size, seed)
     row_raw, row_scaled = M.row_softmax(wei, wei_scaled)
     return Scale(head_size, B, T, float(k.var()), float(q.var()), wei.numpy(), wei_scaled.numpy(),

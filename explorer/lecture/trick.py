@@ -1,6 +1,7 @@
 """Walkthrough section 4, "Averaging the past": the lecture's four versions of xbow, each with its
 wei heatmap, live allclose checks, and the block-matrix reading of a @ b for one row."""
 import html
+import math
 from dataclasses import dataclass
 
 import gradio as gr
@@ -55,15 +56,19 @@ class Trick:
     block: tuple          # a, b, c, terms of the worked example (numpy)
 
 
+def whole(value, name: str, lo: int, hi: int) -> int:
+    """A whole number in [lo, hi] from a control or an API caller; anything else is refused."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise Refusal("refuse.number", field=name, value=value)
+    return number(value, name, lo, hi, integer=True)
+
+
 def parse(B, T, C, head_size, seed, b, row) -> tuple:
     """The controls as ints (refused when not numbers or out of range; b and row are clamped)."""
-    B = number(B, "B", 1, MAX_B, integer=True)
-    T = number(T, "T", 1, MAX_T, integer=True)
-    C = number(C, "C", 1, MAX_C, integer=True)
-    head_size = number(head_size, "head_size", 1, MAX_HS, integer=True)
-    seed = number(seed, "seed", 0, MAX_SEED, integer=True)
-    b = min(number(0 if b is None else b, "b", 0, MAX_B, integer=True), B - 1)
-    row = min(number(T - 1 if row is None else row, "t", 0, MAX_T, integer=True), T - 1)
+    B, T, C = whole(B, "B", 1, MAX_B), whole(T, "T", 1, MAX_T), whole(C, "C", 1, MAX_C)
+    head_size, seed = whole(head_size, "head_size", 1, MAX_HS), whole(seed, "seed", 0, MAX_SEED)
+    b = min(whole(0 if b is None else b, "b", 0, MAX_B), B - 1)
+    row = min(whole(T - 1 if row is None else row, "t", 0, MAX_T), T - 1)
     return B, T, C, head_size, seed, b, row
 
 
