@@ -84,7 +84,7 @@ def test_views_show_the_numbers(small):
     stats, vocab, split = D.views("en")
     n = int(0.9 * len(TEXT))
     assert f"{len(TEXT):,}" in stats and ">700<" in stats and f">{len(set(TEXT))}<" in stats
-    assert vocab.count('class="lec-cell ') == small.tokenizer.vocab_size
+    assert vocab.count('class="lecd-cell ') == small.tokenizer.vocab_size
     assert '<span class="ch ws">\\n</span><span class="id">0</span>' in vocab  # '\n' is id 0, shown visibly
     assert '<span class="ch ws">␣</span><span class="id">1</span>' in vocab
     i = small.tokenizer.stoi["e"]
@@ -98,7 +98,7 @@ def test_encode_decode_round_trip(small):
     text = "The lazy dog;\nQUICK!"
     ids_box, html = D.encode_view(text, "en")
     ids = small.tokenizer.encode(text)
-    assert ids_box == str(ids) and f"gives {len(ids)} ids" in html and html.count('class="lec-cell ') == len(text)
+    assert ids_box == str(ids) and f"gives {len(ids)} ids" in html and html.count('class="lecd-cell ') == len(text)
     text_box, html = D.decode_view(ids_box, "en")
     assert text_box == text and f"gives {len(text)} characters" in html
     for raw in (" ".join(map(str, ids)), ",".join(map(str, ids)), f"tensor({ids})", f"({ids[0]},)"):
@@ -109,7 +109,7 @@ def test_encode_decode_round_trip(small):
 
 def test_encode_refuses_unknown_characters_and_handles_empty(small):
     box, html = D.encode_view("fox é ☃ é", "en")
-    assert box == gr.skip() and "'é', '☃'" in H.unescape(html) and html.count("lec-cell bad") == 3
+    assert box == gr.skip() and "'é', '☃'" in H.unescape(html) and html.count("lecd-cell bad") == 3
     assert "不在词表中" in D.encode_view("☃", "zh-CN")[1]
     assert D.encode_view("", "en") == ("[]", D.note("The empty string encodes to the empty list []."))
     assert D.encode_view(None, "en")[0] == "[]"

@@ -26,18 +26,22 @@ CSS = """
 #lec-batches-grid .lec-row { margin: 4px 0 10px 0; }
 #lec-batches-grid .lec-row-head { font-size: 13px; color: var(--body-text-color-subdued); margin-bottom: 2px; }
 #lec-batches-grid .lec-scroll { overflow-x: auto; padding-bottom: 2px; }
-#lec-batches-grid .lec-grid { display: grid; gap: 2px; width: max-content; }
+#lec-batches-grid .lec-grid { display: grid; gap: 2px; width: max-content; --w: 2.3em;
+  grid-template-columns: 1.4em repeat(var(--cols), var(--w)); }
+@media (max-width: 640px) { #lec-batches-grid .lec-grid { --w: 1.95em; }
+  #lec-batches-next { flex-grow: 1; }
+  #lec-batches-grid .lecd-cell .ch { font-size: 15px; } }
 #lec-batches-grid .lec-grid .lab { font-weight: 700; align-self: center; font-family: ui-monospace, monospace; }
-#lec-batches-grid .lec-cell { min-width: 0; padding: 2px 0; }
-#lec-batches-grid .lec-cell.x { background: rgba(33,150,243,0.14); }
-#lec-batches-grid .lec-cell.y { background: rgba(255,152,0,0.20); }
-#lec-batches-grid .lec-cell.y.after { border-style: dashed; border-color: rgba(255,152,0,0.9); }
-#lec-batches-grid .arrow { text-align: right; font-size: 13px; line-height: 1; color: var(--body-text-color-subdued); }
-#lec-batches-grid .lec-cell.x:hover, #lec-batches-grid .lec-cell.x:has(~ .x:hover) {
+#lec-batches-grid .lecd-cell { min-width: 0; padding: 2px 0; }
+#lec-batches-grid .lecd-cell.x { background: rgba(33,150,243,0.14); }
+#lec-batches-grid .lecd-cell.y { background: rgba(255,152,0,0.20); }
+#lec-batches-grid .lecd-cell.y.after { border-style: dashed; border-color: rgba(255,152,0,0.9); }
+#lec-batches-grid .arrow { text-align: right; font-size: 16px; line-height: 1; color: #e65100; opacity: 0.75; }
+#lec-batches-grid .lecd-cell.x:hover, #lec-batches-grid .lecd-cell.x:has(~ .x:hover) {
   background: rgba(33,150,243,0.45); }
 #lec-batches-tensors .lec-pair { display: flex; flex-wrap: wrap; gap: 8px 16px; }
 #lec-batches-tensors .lec-pair > div { flex: 1 1 300px; min-width: 0; }
-#lec-batches-tensors pre { overflow-x: auto; margin: 2px 0; font-size: 12px; }
+#lec-batches-tensors pre { overflow-x: auto; white-space: pre; margin: 2px 0; font-size: 12px; }
 #lec-batches-examples .lec-list { max-height: 420px; overflow-y: auto; font-size: 13px; padding: 4px 8px;
   border: 1px solid var(--border-color-primary); border-radius: 8px; }
 #lec-batches-examples .ex { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
@@ -78,7 +82,6 @@ def check(B, T, seed, split) -> tuple[int, int, int, str]:
 def grid_html(text: str, offset: int, ix, xb, yb, tok, lang: str) -> str:
     """Per row b: x[b] over y[b], one column per place in the text, so y[b, t] sits under x[b, t+1]."""
     B, T = xb.shape
-    cols = f"1.4em repeat({T + 1}, 2.3em)"
     rows = []
     for b in range(B):
         start = offset + int(ix[b])  # where the row starts in the whole text
@@ -94,7 +97,7 @@ def grid_html(text: str, offset: int, ix, xb, yb, tok, lang: str) -> str:
                 + "<span></span>" + "".join(arrows) + "<span></span>"
                 + '<span class="lab">y</span><span></span>' + "".join(y_cells))
         rows.append(f'<div class="lec-row"><div class="lec-row-head">{html.escape(head)}</div>'
-                    f'<div class="lec-scroll"><div class="lec-grid" style="grid-template-columns:{cols}">'
+                    f'<div class="lec-scroll"><div class="lec-grid" style="--cols:{T + 1}">'
                     f"{body}</div></div></div>")
     return "".join(rows)
 
@@ -108,7 +111,7 @@ def tensors_html(xb, yb, lang: str) -> str:
     parts = [(t("lec.batches.inputs", lang, shape=f"torch.Size({list(xb.shape)})"), xb),
              (t("lec.batches.targets", lang, shape=f"torch.Size({list(yb.shape)})"), yb)]
     return '<div class="lec-pair">' + "".join(
-        f'<div><div class="lec-note">{html.escape(label)}</div><pre class="lec-mono">{html.escape(str(v))}</pre></div>'
+        f'<div><div class="lecd-note">{html.escape(label)}</div><pre class="lecd-mono">{html.escape(str(v))}</pre></div>'
         for label, v in parts) + "</div>"
 
 
@@ -153,14 +156,14 @@ def build(ctx: AppContext) -> dict:
                         step=1, value=B, elem_id="lec-batches-B", min_width=160)
         c["T"] = L.make(gr.Slider, label="lec.batches.T", info="lec.batches.T.info", minimum=1, maximum=MAX_T,
                         step=1, value=T, elem_id="lec-batches-T", min_width=160)
-    with gr.Row(equal_height=True, elem_id="lec-batches-controls2"):
+    with gr.Row(equal_height=False, elem_id="lec-batches-controls2"):
         c["seed"] = L.make(gr.Number, label="lec.batches.seed", info="lec.batches.seed.info", value=seed,
                            precision=0, minimum=0, maximum=MAX_SEED, elem_id="lec-batches-seed", min_width=140)
         c["split"] = L.make(gr.Radio, label="lec.batches.split", value=split, elem_id="lec-batches-split",
                             choices=[("lec.batches.split.train", "train"), ("lec.batches.split.val", "val")],
                             min_width=160)
         c["next"] = L.make(gr.Button, text="lec.batches.next", variant="primary", elem_id="lec-batches-next",
-                           min_width=160)
+                           scale=0, min_width=200)
     c["summary"] = gr.HTML("", elem_id="lec-batches-summary")
     c["grid_title"] = L.make(gr.Markdown, text="lec.batches.grid.title")
     c["grid_note"] = L.make(gr.Markdown, text="lec.batches.grid.note")

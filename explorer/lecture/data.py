@@ -27,31 +27,31 @@ DEFAULT_TEXT = "hii there"  # the lecture's own example
 QUIET = dict(show_progress="hidden", api_visibility="private", concurrency_id="inspect", concurrency_limit=4)
 
 CSS = """
-.lec-note { padding: 6px 10px; border-radius: 8px; margin: 4px 0; font-size: 14px; overflow-wrap: anywhere; }
-.lec-warn { background: rgba(255,193,7,0.18); }
-.lec-cells { display: flex; flex-wrap: wrap; gap: 4px; margin: 6px 0; }
-.lec-cell { display: inline-flex; flex-direction: column; align-items: center; justify-content: center;
+.lecd-note { padding: 6px 10px; border-radius: 8px; margin: 4px 0; font-size: 14px; overflow-wrap: anywhere; }
+.lecd-warn { background: rgba(255,193,7,0.18); }
+.lecd-cells { display: flex; flex-wrap: wrap; gap: 4px; margin: 6px 0; }
+.lecd-cell { display: inline-flex; flex-direction: column; align-items: center; justify-content: center;
             min-width: 2.3em; padding: 3px 4px; border-radius: 6px; border: 1px solid var(--border-color-primary);
             background: var(--block-background-fill); line-height: 1.15; }
-.lec-cell .ch { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 17px;
+.lecd-cell .ch { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 17px;
                 font-weight: 600; white-space: pre; }
-.lec-cell .ch.ws { color: #1e88e5; font-size: 14px; }
-.lec-cell .id { font-size: 11px; color: var(--body-text-color-subdued); font-variant-numeric: tabular-nums; }
-.lec-cell.bad { background: rgba(229,57,53,0.18); border-color: rgba(229,57,53,0.7); }
-#lec-data-vocab .lec-cells { display: grid; grid-template-columns: repeat(auto-fill, minmax(2.9em, 1fr)); }
-.lec-mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px;
+.lecd-cell .ch.ws { color: #1e88e5; font-size: 15px; }
+.lecd-cell .id { font-size: 12px; opacity: 0.7; font-variant-numeric: tabular-nums; }
+.lecd-cell.bad { background: rgba(229,57,53,0.18); border-color: rgba(229,57,53,0.7); }
+#lec-data-vocab .lecd-cells { display: grid; grid-template-columns: repeat(auto-fill, minmax(2.6em, 1fr)); }
+.lecd-mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px;
             white-space: pre-wrap; overflow-wrap: anywhere; margin: 4px 0; padding: 6px 8px; border-radius: 6px;
             background: var(--block-background-fill); border: 1px solid var(--border-color-primary); }
-.lec-preview { max-height: 220px; overflow-y: auto; }
-.lec-bar { display: flex; height: 30px; border-radius: 6px; overflow: hidden; margin: 6px 0 4px 0; }
-.lec-bar .train { background: rgba(33,150,243,0.55); }
-.lec-bar .val { background: rgba(255,152,0,0.75); }
-.lec-legend { display: flex; flex-wrap: wrap; gap: 4px 16px; font-size: 14px; }
-.lec-legend .sw { display: inline-block; width: 0.9em; height: 0.9em; border-radius: 3px; margin-right: 5px;
+.lecd-preview { max-height: 220px; overflow-y: auto; }
+.lecd-bar { display: flex; height: 30px; border-radius: 6px; overflow: hidden; margin: 6px 0 4px 0; }
+.lecd-bar .train { background: rgba(33,150,243,0.55); }
+.lecd-bar .val { background: rgba(255,152,0,0.75); }
+.lecd-legend { display: flex; flex-wrap: wrap; gap: 4px 16px; font-size: 14px; }
+.lecd-legend .sw { display: inline-block; width: 0.9em; height: 0.9em; border-radius: 3px; margin-right: 5px;
                   vertical-align: -1px; }
-.lec-tr { background: rgba(33,150,243,0.18); }
-.lec-va { background: rgba(255,152,0,0.28); }
-.lec-cut { border-left: 3px solid #e53935; margin-left: 1px; }
+.lecd-tr { background: rgba(33,150,243,0.18); }
+.lecd-va { background: rgba(255,152,0,0.28); }
+.lecd-cut { border-left: 3px solid #e53935; margin-left: 1px; }
 """
 
 
@@ -102,12 +102,12 @@ def cell(ch: str, ident, title: str = "", cls: str = "", data: str = "") -> str:
     shown = visible(ch)
     ws = " ws" if shown != ch else ""
     tip = f' title="{html.escape(title)}"' if title else ""
-    return (f'<span class="lec-cell {cls}"{tip}{data}><span class="ch{ws}">{html.escape(shown)}</span>'
+    return (f'<span class="lecd-cell {cls}"{tip}{data}><span class="ch{ws}">{html.escape(shown)}</span>'
             f'<span class="id">{html.escape(str(ident))}</span></span>')
 
 
 def note(text: str, warn: bool = False) -> str:
-    icon, cls = ("⚠️", "lec-note lec-warn") if warn else ("ℹ️", "lec-note")
+    icon, cls = ("⚠️", "lecd-note lecd-warn") if warn else ("ℹ️", "lecd-note")
     return f'<div class="{cls}">{icon} {html.escape(text)}</div>'
 
 
@@ -125,12 +125,12 @@ def stats_html(c: Corpus, lang: str) -> str:
     s = c.stats
     cards = [("lec.data.stat.chars", f"{s['characters']:,}"), ("lec.data.stat.lines", f"{s['lines']:,}"),
              ("lec.data.stat.vocab", f"{s['vocab_size']}"), ("lec.data.stat.shape", f"({len(c.text):,},)")]
-    out = [f'<div class="lec-note">{html.escape(t("lec.data.source", lang, name=c.name))}</div><div class="stats">']
+    out = [f'<div class="lecd-note">{html.escape(t("lec.data.source", lang, name=c.name))}</div><div class="stats">']
     out += [f'<div class="stat"><div class="k">{html.escape(t(k, lang))}</div><div class="v">{v}</div></div>'
             for k, v in cards]
     out.append("</div>")
     out.append(f'<details><summary>{html.escape(t("lec.data.preview", lang, n=PREVIEW))}</summary>'
-               f'<div class="lec-mono lec-preview">{running(c.text[:PREVIEW])}</div></details>')
+               f'<div class="lecd-mono lecd-preview">{running(c.text[:PREVIEW])}</div></details>')
     return "".join(out)
 
 
@@ -140,7 +140,7 @@ def vocab_html(c: Corpus, lang: str) -> str:
                               share=f"{c.counts[i] / total:.2%}"))
              for i, ch in enumerate(c.tokenizer.chars)]
     caption = t("lec.data.vocab.caption", lang, V=V, hi=V - 1)
-    return f'<div class="lec-note">{html.escape(caption)}</div><div class="lec-cells">{"".join(cells)}</div>'
+    return f'<div class="lecd-note">{html.escape(caption)}</div><div class="lecd-cells">{"".join(cells)}</div>'
 
 
 def split_html(c: Corpus, lang: str) -> str:
@@ -148,18 +148,18 @@ def split_html(c: Corpus, lang: str) -> str:
     train_data, val_data = c.dataset.train_data, c.dataset.val_data
     share = 100 * n / max(1, len(c.text))
     return "".join([
-        f'<div class="lec-mono">n = int(0.9 * len(data)) = int(0.9 * {len(c.text):,}) = {n:,}</div>',
-        f'<div class="lec-bar" role="img"><div class="train" style="width:{share:.2f}%"></div>'
+        f'<div class="lecd-mono">n = int(0.9 * len(data)) = int(0.9 * {len(c.text):,}) = {n:,}</div>',
+        f'<div class="lecd-bar" role="img"><div class="train" style="width:{share:.2f}%"></div>'
         f'<div class="val" style="width:{100 - share:.2f}%"></div></div>',
-        '<div class="lec-legend">',
+        '<div class="lecd-legend">',
         f'<span><span class="sw" style="background:rgba(33,150,243,0.55)"></span>'
         f'{html.escape(t("lec.data.split.train", lang, n=f"{len(train_data):,}"))}</span>',
         f'<span><span class="sw" style="background:rgba(255,152,0,0.75)"></span>'
         f'{html.escape(t("lec.data.split.val", lang, n=f"{len(val_data):,}"))}</span></div>',
         note(t("lec.data.split.where", lang, n=f"{n:,}", line=f"{line:,}", lines=f"{c.stats['lines']:,}")),
-        f'<div class="lec-note">{html.escape(t("lec.data.split.around", lang))}</div>',
-        f'<div class="lec-mono"><span class="lec-tr">{running(before)}</span>'
-        f'<span class="lec-va lec-cut">{running(after)}</span></div>',
+        f'<div class="lecd-note">{html.escape(t("lec.data.split.around", lang))}</div>',
+        f'<div class="lecd-mono"><span class="lecd-tr">{running(before)}</span>'
+        f'<span class="lecd-va lecd-cut">{running(after)}</span></div>',
     ])
 
 
@@ -198,10 +198,10 @@ def encode_view(text, lang: str) -> tuple:
     if unknown:
         strip = "".join(cell(ch, tok.stoi.get(ch, "?"), cls="" if ch in tok.stoi else "bad") for ch in text)
         msg = t("lec.data.unknown", lang, chars=", ".join(repr(ch) for ch in unknown[:20]))
-        return gr.skip(), note(msg, warn=True) + f'<div class="lec-cells">{strip}</div>'
+        return gr.skip(), note(msg, warn=True) + f'<div class="lecd-cells">{strip}</div>'
     ids = tok.encode(text)
     strip = "".join(cell(ch, i) for ch, i in zip(text, ids))
-    return str(ids), note(t("lec.data.encoded", lang, n=len(ids))) + f'<div class="lec-cells">{strip}</div>'
+    return str(ids), note(t("lec.data.encoded", lang, n=len(ids))) + f'<div class="lecd-cells">{strip}</div>'
 
 
 def decode_view(raw, lang: str) -> tuple:
@@ -219,7 +219,7 @@ def decode_view(raw, lang: str) -> tuple:
         return "", note(t("lec.data.empty_ids", lang))
     text = c.tokenizer.decode(ids)
     strip = "".join(cell(ch, i) for ch, i in zip(text, ids))
-    return text, note(t("lec.data.decoded", lang, n=len(text))) + f'<div class="lec-cells">{strip}</div>'
+    return text, note(t("lec.data.decoded", lang, n=len(text))) + f'<div class="lecd-cells">{strip}</div>'
 
 
 def views(lang: str) -> list:
@@ -271,10 +271,11 @@ def _wire(ctx: AppContext, c: dict) -> None:
             ctx.session(request).lecture_play = ("decode", ids)
             return list(decode_view(ids, lang))
 
-    for ev in (c["encode"].click, c["text"].submit):
-        ev(lecture_data_encode_ui, [c["text"], ctx.lang], [c["ids"], c["result"]], **QUIET)
-    for ev in (c["decode"].click, c["ids"].submit):
-        ev(lecture_data_decode_ui, [c["ids"], ctx.lang], [c["text"], c["result"]], **QUIET)
+    live = dict(trigger_mode="always_last", **QUIET)  # the other box follows as you type
+    c["encode"].click(lecture_data_encode_ui, [c["text"], ctx.lang], [c["ids"], c["result"]], **QUIET)
+    c["text"].input(lecture_data_encode_ui, [c["text"], ctx.lang], [c["ids"], c["result"]], **live)
+    c["decode"].click(lecture_data_decode_ui, [c["ids"], ctx.lang], [c["text"], c["result"]], **QUIET)
+    c["ids"].input(lecture_data_decode_ui, [c["ids"], ctx.lang], [c["text"], c["result"]], **live)
 
     outputs = [c["stats"], c["vocab"], c["split"], c["ids"], c["text"], c["result"]]
 

@@ -33,9 +33,9 @@ S = {
     "lec.data.play.title": ("### Encode and decode", "### 编码与解码"),
     "lec.data.play.note": (
         "`encode` turns a string into a list of ids and `decode` turns ids back into the string. "
-        "Type text on the left or ids on the right, then press Enter or the button.",
+        "Type text on the left or ids on the right: the other side follows as you type.",
         "`encode` 把字符串变成 id 列表,`decode` 把 id 变回字符串。"
-        "在左边输入文本或在右边输入 id,然后按回车或点按钮。"),
+        "在左边输入文本或在右边输入 id:另一边会随输入同步更新。"),
     "lec.data.text": ("Text to encode", "要编码的文本"),
     "lec.data.ids": ("Ids to decode", "要解码的 id"),
     "lec.data.ids.ph": ("e.g. 46, 47, 47", "例如 46, 47, 47"),
