@@ -33,6 +33,13 @@ WHICH, VIEWS = ("trained", "fresh"), ("probs", "logits")
 DEFAULTS = dict(which="trained", view="probs", init_seed=0, row="q", chain_which="trained", batch_seed=1337,
                 b=0, t=0, sample_seed=1337, length=200)
 
+CSS = """
+#lec-bigram-batch table, #lec-bigram-batch th, #lec-bigram-batch td, #lec-bigram-mean table, #lec-bigram-mean td,
+#lec-bigram-base table, #lec-bigram-base td, #lec-bigram-batch tr, #lec-bigram-mean tr, #lec-bigram-base tr {
+  border: none !important; width: auto; }
+#lec-bigram-batch th, #lec-bigram-batch td { padding: 2px 4px; }
+"""
+
 _datasets: dict[Path, CharDataset] = {}   # the corpus, read once and shared read-only
 _datasets_lock = threading.Lock()
 
@@ -195,7 +202,7 @@ def sample_view(session: Session, sample_seed, length, init_seed, lang: str) -> 
             continue
         idx = torch.zeros((1, 1), dtype=torch.long)  # the lecture starts from token 0, a newline
         out = generate(model, idx, length, torch.Generator().manual_seed(seed))
-        columns.append((title, "".join(chars[i] for i in out[0].tolist()), ""))
+        columns.append((title, "".join(chars[i] for i in out[0, 1:].tolist()), ""))  # the new characters
     return views.samples_html(columns, lang)
 
 
@@ -237,20 +244,24 @@ def build(ctx: AppContext) -> dict:
                                  precision=0, minimum=0, maximum=MAX_SEED, elem_id="lec-bigram-batch-seed",
                                  min_width=140)
         c["b"] = L.make(gr.Slider, label="lec.bigram.b", minimum=0, maximum=B - 1, step=1, value=0,
-                        elem_id="lec-bigram-b", min_width=140)
+                        elem_id="lec-bigram-b", min_width=220)
         c["t"] = L.make(gr.Slider, label="lec.bigram.t", minimum=0, maximum=T - 1, step=1, value=0,
-                        elem_id="lec-bigram-t", min_width=140)
+                        elem_id="lec-bigram-t", min_width=220)
     c["chain_notice"] = gr.HTML("", elem_id="lec-bigram-chain-notice")
-    with gr.Row():
-        c["batch"] = gr.HTML("", elem_id="lec-bigram-batch", min_height=0)
-        c["chain"] = gr.HTML("", elem_id="lec-bigram-chain", min_height=0)
+    with gr.Row():  # side by side on a desktop, stacked on a phone
+        with gr.Column(min_width=340):
+            c["batch"] = gr.HTML("", elem_id="lec-bigram-batch", min_height=0)
+        with gr.Column(min_width=340):
+            c["chain"] = gr.HTML("", elem_id="lec-bigram-chain", min_height=0)
     c["mean"] = gr.HTML("", elem_id="lec-bigram-mean")
 
     c["base_head"] = L.make(gr.Markdown, text="lec.bigram.base_head", elem_id="lec-bigram-base-head")
     c["base_notice"] = gr.HTML("", elem_id="lec-bigram-base-notice")
     with gr.Row():
-        c["base"] = gr.HTML("", elem_id="lec-bigram-base", min_height=0)
-        c["hist"] = gr.Plot(None, show_label=False, elem_id="lec-bigram-hist")
+        with gr.Column(min_width=340):
+            c["base"] = gr.HTML("", elem_id="lec-bigram-base", min_height=0)
+        with gr.Column(min_width=340, scale=2):
+            c["hist"] = gr.Plot(None, show_label=False, elem_id="lec-bigram-hist")
 
     c["sample_head"] = L.make(gr.Markdown, text="lec.bigram.sample_head", elem_id="lec-bigram-sample-head")
     with gr.Row(equal_height=True):
@@ -260,7 +271,7 @@ def build(ctx: AppContext) -> dict:
         c["length"] = L.make(gr.Slider, label="lec.bigram.length", minimum=1, maximum=MAX_NEW_TOKENS, step=1,
                              value=DEFAULTS["length"], elem_id="lec-bigram-length", min_width=160)
         c["again"] = L.make(gr.Button, text="lec.bigram.again", variant="primary", elem_id="lec-bigram-again",
-                            min_width=160)
+                            min_width=200, scale=0)
     c["samples"] = gr.HTML("", elem_id="lec-bigram-samples")
     _wire(ctx, c)
     code_panel(ctx, c, "lec-bigram", BigramLanguageModel, fresh_bigram, bigram_table, loss_chain, cross_entropy,

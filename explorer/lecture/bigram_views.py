@@ -37,6 +37,7 @@ def table_heatmap(W: np.ndarray, P: np.ndarray, chars: list[str], view: str, tit
     """The (V, V) table: logits W (diverging around 0) or softmax rows P (0..max); rows are the
     current character, columns the next; hover says 'after x the next char is y with p = ...'."""
     names = axis_names(chars)
+    height = 140 + 13 * len(chars)
     if view == "probs":
         trace = go.Heatmap(z=P, x=names, y=names, colorscale=SEQUENTIAL, zmin=0.0, zmax=float(P.max()),
                            hovertemplate=t("lec.bigram.hover_probs", lang) + "<extra></extra>")
@@ -44,15 +45,17 @@ def table_heatmap(W: np.ndarray, P: np.ndarray, chars: list[str], view: str, tit
         m = float(np.abs(W).max()) or 1.0
         trace = go.Heatmap(z=W, x=names, y=names, customdata=P, colorscale=DIVERGING, zmin=-m, zmax=m,
                            hovertemplate=t("lec.bigram.hover_logits", lang) + "<extra></extra>")
-    trace.update(colorbar=dict(thickness=10, len=0.6, tickfont=dict(size=10)))
+    # the colour bar lies under the table, so a phone gives the table its whole width
+    trace.update(colorbar=dict(orientation="h", thickness=10, len=0.6, x=0.5, xanchor="center", y=-62 / (13 * len(chars)),
+                               yanchor="top", tickfont=dict(size=10)))
     fig = go.Figure(trace)
     ticks = dict(type="category", tickfont=dict(size=10, family="ui-monospace, monospace"), tickangle=0)
     fig.update_layout(
         xaxis=dict(title=dict(text=t("lec.bigram.axis_next", lang), font=dict(size=12)), **ticks),
         yaxis=dict(title=dict(text=t("lec.bigram.axis_cur", lang), font=dict(size=12)), autorange="reversed",
                    **ticks),
-        title=dict(text=title, font=dict(size=14), x=0.01), height=40 + 11 * len(chars) + 110,
-        margin=dict(l=60, r=10, t=44, b=56), font=dict(family=FONT, size=12), paper_bgcolor="rgba(0,0,0,0)")
+        title=dict(text=title, font=dict(size=14), x=0.01), height=height,
+        margin=dict(l=60, r=10, t=44, b=96), font=dict(family=FONT, size=12), paper_bgcolor="rgba(0,0,0,0)")
     return fig
 
 
@@ -91,22 +94,22 @@ def batch_html(xb: np.ndarray, yb: np.ndarray, losses: np.ndarray, chars: list[s
     """The (B, T) batch: each cell 'x→y' over its loss term; the chosen (b, t) outlined."""
     B, T = xb.shape
     top = max(float(losses.max()), 1e-6)
-    head = "".join(f'<th style="font-weight:400;opacity:0.7">t={j}</th>' for j in range(T))
+    head = "".join(f'<th style="font-weight:400;opacity:0.7">{j}</th>' for j in range(T))
     rows = []
     for i in range(B):
         cells = []
         for j in range(T):
             edge = "outline:3px solid #111;outline-offset:-3px;" if (i, j) == (b, t_) else ""
             cells.append(f'<td data-b="{i}" data-t="{j}" style="background:{_heat(losses[i, j], top)};{edge}'
-                         f'padding:3px 4px;text-align:center;border-radius:4px">'
+                         f'padding:2px 3px;text-align:center;border-radius:4px">'
                          f'<span style="{MONO}">{html.escape(show(chars[xb[i, j]]))}→'
                          f'{html.escape(show(chars[yb[i, j]]))}</span><br>'
                          f'<span style="font-size:11px">{losses[i, j]:.2f}</span></td>')
-        rows.append(f'<tr><th style="font-weight:400;opacity:0.7">b={i}</th>{"".join(cells)}</tr>')
+        rows.append(f'<tr><th style="font-weight:400;opacity:0.7">{i}</th>{"".join(cells)}</tr>')
     title = html.escape(t("lec.bigram.batch_title", lang))
     return (f'<div class="lec-bigram-batch" style="overflow-x:auto"><div>{title}</div>'
             f'<table style="border-collapse:separate;border-spacing:2px;font-size:14px">'
-            f'<tr><th></th>{head}</tr>{"".join(rows)}</table></div>')
+            f'<tr><th style="font-weight:400;opacity:0.7">b\\t</th>{head}</tr>{"".join(rows)}</table></div>')
 
 
 def chain_html(chain, chars: list[str], b: int, t_: int, x: int, lang: str, top: int = 5) -> str:
@@ -141,9 +144,9 @@ def mean_html(mean: float, ce: float, B: int, T: int, V: int, lang: str) -> str:
             (t("lec.bigram.ce", lang, V=V), f"{ce:.6f}")]
     body = "".join(f'<tr><td style="padding:2px 8px 2px 0">{html.escape(k)}</td>'
                    f'<td style="{MONO}font-weight:700">{v}</td></tr>' for k, v in rows)
-    mark = "✅" if ok else "❌"
+    mark = '<b style="color:#2ca02c">✓</b>' if ok else '<b style="color:#d62728">✗</b>'
     return (f'<div class="lec-bigram-mean" data-equal="{str(ok).lower()}" style="{BOX}"><table>{body}</table>'
-            f'<div>{mark} {html.escape(verdict)}</div></div>')
+            f'<div>{mark} {html.escape(verdict)}</div></div>')  # mark is ours, not user text
 
 
 def baseline_html(V: int, fresh: float, trained: float | None, entropy: float, std: float, n: int,
