@@ -108,11 +108,12 @@ def example_text(context: list[int], target: int, lang: str) -> str:
 
 
 def tensors_html(xb, yb, lang: str) -> str:
+    """xb and yb side by side, printed by torch as the lecture prints them."""
     parts = [(t("lec.batches.inputs", lang, shape=f"torch.Size({list(xb.shape)})"), xb),
              (t("lec.batches.targets", lang, shape=f"torch.Size({list(yb.shape)})"), yb)]
-    return '<div class="lec-pair">' + "".join(
-        f'<div><div class="lecd-note">{html.escape(label)}</div><pre class="lecd-mono">{html.escape(str(v))}</pre></div>'
-        for label, v in parts) + "</div>"
+    cols = [f'<div><div class="lecd-note">{html.escape(label)}</div>'
+            f'<pre class="lecd-mono">{html.escape(str(v))}</pre></div>' for label, v in parts]
+    return f'<div class="lec-pair">{"".join(cols)}</div>'
 
 
 def examples_html(xb, yb, tok, lang: str) -> str:
