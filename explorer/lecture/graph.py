@@ -205,10 +205,8 @@ def _wire(ctx: AppContext, c: dict) -> None:
     new_input, same_input = handler(True), handler(False)
     for ev in (c["run"].click, c["prompt"].submit, c["kv"].submit, ctx.picker.change):
         ev(new_input, inputs, outputs, **QUIET)
-    for comp in (c["layer"], c["head"]):
+    for comp in (c["layer"], c["head"], c["top_k"], c["threshold"]):
         comp.input(same_input, inputs, outputs, trigger_mode="always_last", **QUIET)
-    for comp in (c["top_k"], c["threshold"]):
-        comp.release(same_input, inputs, outputs, trigger_mode="always_last", **QUIET)
 
     def lecture_graph_drop_ui(key, prompt, kv, lang, request: gr.Request):
         """Both texts without the characters outside the picked model's vocabulary."""

@@ -24,10 +24,10 @@ def _arc(j: int, i: int, T: int) -> tuple[np.ndarray, np.ndarray]:
     below when j > i (from the future), a small loop on top of the node when j == i."""
     if j == i:
         a = np.linspace(-np.pi / 2, 3 * np.pi / 2, ARC_POINTS)
-        return i + 0.22 * np.cos(a), 0.2 + 0.13 * (1 + np.sin(a))
+        return i + 0.2 * np.cos(a), 0.08 + 0.14 * (1 + np.sin(a))
     d = abs(i - j)
     theta = np.linspace(np.pi, 0, ARC_POINTS) if j < i else np.linspace(0, np.pi, ARC_POINTS)
-    height = 0.25 + 0.75 * d / max(T - 1, 1)
+    height = 0.35 + 0.65 * (d / max(T - 1, 1)) ** 0.5  # short arcs stay tall enough to see
     return (i + j) / 2 + d / 2 * np.cos(theta), np.sign(i - j) * height * np.sin(theta)
 
 
@@ -73,8 +73,9 @@ def graph_figure(wei: np.ndarray, edges: list[tuple[int, int, float]], chars: li
                     w=f"{wei[i, best[i]]:.2f}") for i, c in enumerate(chars)]
     fig.add_trace(go.Scatter(
         x=np.arange(T), y=np.zeros(T), mode="markers+text", text=[show_char(c) for c in chars],
-        textfont=dict(size=14, family=MONO, color="#111111"), hovertext=node_hover, hoverinfo="text",
-        showlegend=False, marker=dict(size=19, color="white", line=dict(color=NODE, width=1.5))))
+        textfont=dict(size=14 if T <= 12 else 13, family=MONO, color="#111111"), hovertext=node_hover,
+        hoverinfo="text", showlegend=False,  # 16 nodes must fit side by side on a phone
+        marker=dict(size=19 if T <= 12 else 17, color="white", line=dict(color=NODE, width=1.5))))
     if causal:  # the empty lower half says why it is empty
         fig.add_annotation(text=t("lec.graph.no_future", lang), x=(T - 1) / 2, y=-0.55, showarrow=False,
                            font=dict(size=12, color="#888888"))
@@ -85,7 +86,7 @@ def graph_figure(wei: np.ndarray, edges: list[tuple[int, int, float]], chars: li
         xaxis=dict(range=[-0.7, T - 0.3], tickmode="array", tickvals=list(range(T)), ticktext=[str(i) for i in
                    range(T)], tickfont=dict(size=10, color="#777777"), showgrid=False, zeroline=False,
                    fixedrange=True),
-        yaxis=dict(range=[-1.1, 1.1], visible=False, fixedrange=True),
+        yaxis=dict(range=[-1.05, 1.08], visible=False, fixedrange=True),
         height=360, margin=dict(l=6, r=6, t=62, b=24), font=dict(family=FONT, size=12), dragmode=False,
         plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)", hovermode="closest")
     return fig
