@@ -14,7 +14,7 @@ S = {
         "graph, and no edge joins two of them.\n"
         "- **Decoder or encoder is one line.** The decoder masks the future with "
         "`wei = wei.masked_fill(tril[:T, :T] == 0, float('-inf'))`; delete that line and every node hears every "
-        "other: an encoder (as in sentiment analysis), drawn on the right.",
+        "other: an encoder (as in sentiment analysis), drawn beside the decoder.",
         "**注意力就是通信。** 把某个注意力头的 `wei` (T, T) 看成一张有向图:节点是一小段输入文字在位置 0 … T-1 上的字符,"
         "边 j → i 携带 `wei[i, j]`,即位置 i 有多“听”位置 j(线宽和不透明度)。每个节点对指向它的节点的值 `v` 做加权求和,"
         "权重取决于数据本身:一个节点所有入边的权重之和为 1。`wei` 来自页面顶部选中的模型。\n\n"
@@ -22,7 +22,7 @@ S = {
         "所以 GPT 要把 `position_embedding_table(torch.arange(T))`(位置嵌入)加到词嵌入上。\n"
         "- **批次中的样本之间从不通信。** `wei` 的形状是 (B, T, T):B 个序列各自是一张图,没有任何边连接两个样本。\n"
         "- **解码器还是编码器,只差一行。** 解码器用 `wei = wei.masked_fill(tril[:T, :T] == 0, float('-inf'))` "
-        "掩码遮住未来;删掉这一行,每个节点都能听到所有其他节点:这就是编码器(例如情感分析),画在右侧。"),
+        "掩码遮住未来;删掉这一行,每个节点都能听到所有其他节点:这就是编码器(例如情感分析),画在解码器旁边。"),
     "lec.graph.prompt": ("Prompt: the nodes", "输入文字:图的节点"),
     "lec.graph.prompt.info": ("up to 16 characters are drawn, one node each", "最多画 16 个字符,每个字符一个节点"),
     "lec.graph.run": ("Draw", "绘制"),
@@ -36,9 +36,9 @@ S = {
     "lec.graph.how": (
         "Arcs above the line come from the past (j < i, blue): they end at the later node. Arcs below come from "
         "the future (j > i, orange): only the encoder has them. A loop on a node is its edge to itself (j = i). "
-        "Hover an edge's arrow or a node for its weights.",
+        "Hover the top of an arc, or a node, for its weight.",
         "线上方的弧来自过去(j < i,蓝色),箭头指向较后的节点;线下方的弧来自未来(j > i,橙色),只有编码器才有。"
-        "节点上的小圈是它指向自己的边(j = i)。鼠标悬停在箭头或节点上可查看权重。"),
+        "节点上的小圈是它指向自己的边(j = i)。鼠标悬停在弧的顶端或节点上可查看权重。"),
     "lec.graph.encoder_note": (
         "The encoder graph runs the same weights with the mask deleted in every layer (`trace(idx, causal=False)`). "
         "This model was trained as a decoder, so what it does with the future is untrained; what matters here is "
