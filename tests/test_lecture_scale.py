@@ -76,7 +76,7 @@ def test_compute_and_views():
     assert sum(hist.data[0].y) == pytest.approx(1) and sum(hist.data[1].y) == pytest.approx(1)
     assert "不缩放:方差" in hist.data[0].name
     notes = [a.text for a in rows.layout.annotations]
-    assert "scaled: max" in notes[0] and "unscaled: max" in notes[1] and "wei[0, 7]" in rows.layout.title.text
+    assert "<b>scaled</b><br>max" in notes[0] and "unscaled" in notes[1] and "wei[0, 7]" in rows.layout.title.text
     assert "0.8000" in X.sharpen_html("en") and "课程中的例子" in X.sharpen_html("zh-CN")
 
 
@@ -106,7 +106,7 @@ def test_handler_good_and_bad_input(ui, demo):
     assert "≈ head_size = 256" in stats and isinstance(hist, go.Figure) and isinstance(rows, go.Figure)
     assert "0.8000" in sharpen and demo.explorer_store.get("scale").lecture_scale == (256, 16, 64, 1)
     zh = ui(1, 1, 2, 0, lang="zh-CN")
-    assert "缩放后的 wei.var()" in zh[0] and "缩放:最大" in zh[2].layout.annotations[0].text
+    assert "缩放后的 wei.var()" in zh[0] and "<b>缩放</b><br>最大" in zh[2].layout.annotations[0].text
     for bad in ((10**9, 4, 8, 1), (16, 4, 0, 1), (16, 4, 10**6, 1), (-16, 4, 8, 1), (float("nan"), 4, 8, 1),
                 ("big", 4, 8, 1), (16, 4, 8, None)):
         out = ui(*bad)

@@ -96,9 +96,10 @@ def test_compute_checks_and_views():
     assert "torch.allclose(xbow, xbow2)" in html_en and "True" in html_en and "最大绝对差" in html_zh
     figs = X.figures(r, "zh-CN")
     assert all(isinstance(f, go.Figure) for f in figs) and "wei[2]" in figs[3].layout.title.text
-    assert "第 2 种" in figs[1].layout.title.text and figs[0].data[0].texttemplate  # values printed at T = 8
+    assert "第 2 种" in figs[1].layout.title.text and figs[0].data[0].text[1][0] == "0.50"  # printed at T = 8
+    assert figs[0].data[0].text[0][1] == "" and "未来" in figs[0].data[0].customdata[0][1]  # the future: blank
     block = X.block_html(r, "en")
-    assert "Row 3 of a" in block and "equal: True" in block and block.count("lec-hot") >= 3
+    assert "Row 3 of a" in block and "equal: True" in block and "<td>1/4</td>" in block and block.count("lec-hot") >= 3
     unscaled = X.compute(4, 8, 32, 16, 1337, 0, False, 3)
     assert "unscaled" in X.figures(unscaled, "en")[3].layout.title.text
     assert X.compute(2, 5, 3, 4, 0, 7, True, 15).b == 1  # b and row are clamped to the sizes

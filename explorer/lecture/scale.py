@@ -1,6 +1,7 @@
 """Walkthrough section 5, "Why √head_size": the variance of q @ k.T with and without the scale,
 their entries as overlaid histograms, and one row's softmax, diffuse (scaled) or near one-hot."""
 import html
+import math
 from dataclasses import dataclass
 
 import gradio as gr
@@ -13,10 +14,10 @@ from ..context import AppContext
 from ..errors import Refusal, user_errors
 from ..figures import FONT
 from ..i18n import t
+from ..inside import number
 from ..session import Session
 from ..tabs.inside_common import QUIET, refusal_html
 from .code import code_panel
-from .trick import whole
 
 MAX_HS, MAX_B, MAX_T, MAX_SEED = 256, 16, 64, 2**31 - 1
 DEFAULTS = dict(head_size=16, B=4, T=8, seed=1337)  # the lecture's illustration
@@ -43,6 +44,13 @@ class Scale:
     row_scaled: np.ndarray  # (T,) softmax of wei_scaled[0, -1]
     max_raw: float          # mean over all rows of the softmax's largest weight
     max_scaled: float
+
+
+def whole(value, name: str, lo: int, hi: int) -> int:
+    """A whole number in [lo, hi] from a control or an API caller; anything else is refused."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise Refusal("refuse.number", field=name, value=value)
+    return number(value, name, lo, hi, integer=True)
 
 
 def compute(head_size, B, T, seed) -> Scale:
@@ -76,12 +84,13 @@ def histogram(r: Scale, lang: str) -> go.Figure:
                              opacity=0.6, hovertemplate="%{x:.2f}: %{y:.1%}<extra>" + html.escape(name) + "</extra>"))
     n = r.wei.size
     return _base(fig, 340, barmode="overlay", bargap=0,
-                 title=dict(text=t("lec.scale.hist_title", lang, n=n), font=dict(size=13), x=0.01),
+                 title=dict(text=t("lec.scale.hist_title", lang, n=n), font=dict(size=13), x=0.01, y=0.97,
+                            yanchor="top"),
                  xaxis=dict(title=dict(text=t("lec.scale.value", lang), font=dict(size=11)), zeroline=True),
                  yaxis=dict(title=dict(text=t("lec.scale.share", lang), font=dict(size=11)), tickformat=".0%",
                             gridcolor="rgba(127,127,127,0.25)"),
                  legend=dict(orientation="h", y=-0.22, yanchor="top", x=0, xanchor="left"),
-                 margin=dict(l=50, r=12, t=44, b=90))
+                 margin=dict(l=50, r=12, t=60, b=90))
 
 
 def softmax_rows(r: Scale, lang: str) -> go.Figure:
@@ -98,11 +107,11 @@ def softmax_rows(r: Scale, lang: str) -> go.Figure:
         fig.layout[f"yaxis{ax}"] = dict(range=[0, 1.02], anchor=f"x{ax}", gridcolor="rgba(127,127,127,0.25)",
                                         tickfont=dict(size=10), title=dict(text=t("lec.scale.weight", lang),
                                                                            font=dict(size=11)) if j == 0 else None)
-        fig.add_annotation(text=f"<b>{t(key, lang, p=f'{row.max():.2f}')}</b>", x=x0 + 0.23, y=1.0, xref="paper",
+        fig.add_annotation(text=t(key, lang, p=f"{row.max():.2f}"), x=x0 + 0.23, y=1.0, xref="paper",
                            yref="paper", yanchor="bottom", showarrow=False, font=dict(size=12, color=color))
     title = t("lec.scale.rows_title", lang, t=r.T - 1, T=r.T)
-    return _base(fig, 320, title=dict(text=title, font=dict(size=13), x=0.01, y=0.98),
-                 margin=dict(l=50, r=12, t=70, b=44))
+    return _base(fig, 340, title=dict(text=title, font=dict(size=13), x=0.01, y=0.97, yanchor="top"),
+                 margin=dict(l=50, r=12, t=92, b=44))
 
 
 # html --------------------------------------------------------------------------------------------
@@ -132,12 +141,12 @@ def build(ctx: AppContext) -> dict:
         c["head_size"] = L.make(gr.Slider, label="lec.scale.head_size", info="lec.scale.head_size.info", minimum=1,
                                 maximum=MAX_HS, step=1, value=d["head_size"], elem_id="lec-scale-hs", scale=2,
                                 min_width=240)
-        c["B"] = L.make(gr.Slider, label="lec.scale.B", info="lec.scale.samples.info", minimum=1, maximum=MAX_B,
-                        step=1, value=d["B"], elem_id="lec-scale-B", min_width=160)
+        c["B"] = L.make(gr.Slider, label="lec.scale.B", minimum=1, maximum=MAX_B,
+                        step=1, value=d["B"], elem_id="lec-scale-B", min_width=200)
         c["T"] = L.make(gr.Slider, label="lec.scale.T", info="lec.scale.samples.info", minimum=2, maximum=MAX_T,
-                        step=1, value=d["T"], elem_id="lec-scale-T", min_width=160)
+                        step=1, value=d["T"], elem_id="lec-scale-T", min_width=200)
         c["seed"] = L.make(gr.Number, label="lec.scale.seed", value=d["seed"], precision=0, minimum=0,
-                           maximum=MAX_SEED, elem_id="lec-scale-seed", min_width=140)
+                           maximum=MAX_SEED, elem_id="lec-scale-seed", min_width=200)
     first = compute(d["head_size"], d["B"], d["T"], d["seed"])
     c["stats"] = gr.HTML(stats_html(first, "en"), elem_id="lec-scale-stats")
     with gr.Row(equal_height=False):

@@ -3,6 +3,7 @@ wei heatmap, live allclose checks, and the block-matrix reading of a @ b for one
 import html
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 import gradio as gr
 import numpy as np
@@ -29,8 +30,11 @@ CSS = """
 #lec-trick-check td, #lec-trick-block td, #lec-trick-block th { padding: 3px 8px;
   border-bottom: 1px solid var(--border-color-primary); }
 #lec-trick-check code { overflow-wrap: anywhere; }
+#lec-trick-block td { white-space: nowrap; }
+#lec-trick-block th { font-weight: 600; text-align: left; }
+@media (max-width: 640px) { #lec-trick-block table, #lec-trick-check table { font-size: 12px; } }
 .lec-mats { display: flex; flex-wrap: wrap; gap: 10px 18px; align-items: center; margin: 6px 0; }
-.lec-mat td { padding: 1px 6px !important; border: none !important; text-align: right; }
+.lec-mat td { padding: 1px 5px !important; border: none !important; text-align: right; }
 .lec-mat { border-left: 2px solid var(--body-text-color); border-right: 2px solid var(--body-text-color); }
 .lec-hot { background: rgba(255, 200, 0, 0.45); }
 .lec-wrap { overflow-x: auto; max-width: 100%; }
@@ -96,13 +100,14 @@ def wei_heatmap(wei: np.ndarray, title: str, lang: str) -> go.Figure:
     T = wei.shape[0]
     hover = [[t("lec.trick.hover", lang, t=i, s=j, w=f"{wei[i, j]:.3f}") if j <= i else
               t("lec.trick.hover_masked", lang, t=i, s=j) for j in range(T)] for i in range(T)]
-    fig = go.Figure(go.Heatmap(z=wei, zmin=0, zmax=1, colorscale=COLORS, text=hover, hoverinfo="text",
-                               texttemplate="%{z:.2f}" if T <= 8 else None, textfont=dict(size=11),
-                               xgap=1, ygap=1, colorbar=dict(thickness=10, len=0.9)))
+    shown = [[f"{wei[i, j]:.2f}" if j <= i and T <= 8 else "" for j in range(T)] for i in range(T)]  # the future: blank
+    fig = go.Figure(go.Heatmap(z=wei, zmin=0, zmax=1, colorscale=COLORS, customdata=hover, text=shown,
+                               hovertemplate="%{customdata}<extra></extra>", texttemplate="%{text}",
+                               textfont=dict(size=11), xgap=1, ygap=1, colorbar=dict(thickness=10, len=0.9)))
     ticks = dict(tickmode="array", tickvals=list(range(T)), tickfont=dict(size=10 if T > 10 else 12))
     fig.update_layout(
         height=340, margin=dict(l=50, r=10, t=44, b=44), font=dict(family=FONT, size=12),
-        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="#e4e4e4", title=dict(text=title, font=dict(size=13), x=0.01),
+        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", title=dict(text=title, font=dict(size=13), x=0.01),
         xaxis=dict(title=dict(text=t("lec.trick.axis.key", lang), font=dict(size=11)), side="bottom", **ticks),
         yaxis=dict(title=dict(text=t("lec.trick.axis.query", lang), font=dict(size=11)), autorange="reversed",
                    scaleanchor="x", constrain="domain", **ticks))
@@ -116,8 +121,13 @@ def figures(r: Trick, lang: str) -> list[go.Figure]:
 
 
 # html --------------------------------------------------------------------------------------------
+def _mark(flag: bool) -> str:
+    """A green tick or a red cross (plain glyphs: no emoji font needed)."""
+    return f'<b style="color:{"#2e7d32" if flag else "#c62828"}">{"✓" if flag else "✗"}</b>'
+
+
 def _ok(flag: bool) -> str:
-    return f"{'✅' if flag else '❌'} <b>{flag}</b>"
+    return f"{_mark(flag)} <b>{flag}</b>"
 
 
 def checks_html(r: Trick, lang: str) -> str:
@@ -139,7 +149,13 @@ def _fmt(v: float) -> str:
     return f"{v:.0f}" if float(v).is_integer() else f"{v:.3f}"
 
 
-def _matrix(m: np.ndarray, name: str, hot: set, tint: np.ndarray | None = None) -> str:
+def _frac(v: float) -> str:
+    """a's entries are 1/(t+1): written as fractions, exact and narrow."""
+    f = Fraction(float(v)).limit_denominator(MAX_T)
+    return str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}"
+
+
+def _matrix(m: np.ndarray, name: str, hot: set, tint: np.ndarray | None = None, fmt=_fmt) -> str:
     """A matrix as a small bracketed table; rows in hot are highlighted, or tinted by weight."""
     out = []
     for i, values in enumerate(m):
@@ -149,7 +165,7 @@ def _matrix(m: np.ndarray, name: str, hot: set, tint: np.ndarray | None = None) 
             style = f' style="background:rgba(66,146,198,{0.15 + 0.6 * float(tint[i]):.2f})"'
         else:
             style = ""
-        out.append(f"<tr{style}>" + "".join(f"<td>{_fmt(v)}</td>" for v in values) + "</tr>")
+        out.append(f"<tr{style}>" + "".join(f"<td>{fmt(v)}</td>" for v in values) + "</tr>")
     return (f'<div><div style="text-align:center">{name}</div><table class="lec-mat" style="{MONO}font-size:13px">'
             f"{''.join(out)}</table></div>")
 
@@ -162,12 +178,12 @@ def block_html(r: Trick, lang: str) -> str:
     """a @ b = c with row t of a and c highlighted, then row t of c as the sum of the weighted rows of b."""
     a, b, c, terms = r.block
     row = r.row
-    mats = (_matrix(a, "a", {row}) + '<div style="font-size:20px">@</div>' + _matrix(b, "b", set(), a[row])
+    mats = (_matrix(a, "a", {row}, fmt=_frac) + '<div style="font-size:20px">@</div>' + _matrix(b, "b", set(), a[row])
             + '<div style="font-size:20px">=</div>' + _matrix(c, "c", {row}))
-    head = (f"<tr><th>s</th><th>{html.escape(t('lec.trick.col.weight', lang, t=row))}</th>"
+    head = (f"<tr><th>s</th><th>a[{row}, s]</th>"
             f"<th>{html.escape(t('lec.trick.col.row', lang))}</th>"
             f"<th>{html.escape(t('lec.trick.col.product', lang, t=row))}</th></tr>")
-    body = "".join(f"<tr><td>{s}</td><td>{_fmt(a[row, s])}</td><td>{_vec(b[s])}</td><td>{_vec(terms[s])}</td></tr>"
+    body = "".join(f"<tr><td>{s}</td><td>{_frac(a[row, s])}</td><td>{_vec(b[s])}</td><td>{_vec(terms[s])}</td></tr>"
                    for s in range(row + 1))
     total = terms.sum(0)
     ok = bool(np.allclose(total, c[row], atol=1e-5))
@@ -176,9 +192,10 @@ def block_html(r: Trick, lang: str) -> str:
              f"<tr class='lec-hot'><td colspan='3'>{html.escape(t('lec.trick.from_matmul', lang, t=row))}</td>"
              f"<td><b>{_vec(c[row])}</b></td></tr>")
     caption = t("lec.trick.block_caption", lang, t=row)
-    tail = f"{t('lec.trick.equal', lang, ok=ok)} {'✅' if ok else '❌'} · {t('lec.trick.mean_note', lang, t=row)}"
+    equal, note = t("lec.trick.equal", lang, ok=ok), t("lec.trick.mean_note", lang, t=row)
+    tail = f"{html.escape(equal)} {_mark(ok)} · {html.escape(note)}"
     return (f'<div class="lec-wrap"><div class="lec-mats">{mats}</div><div>{html.escape(caption)}</div>'
-            f'<table style="{MONO}">{head}{body}</table><div>{html.escape(tail)}</div></div>')
+            f'<table style="{MONO}">{head}{body}</table><div>{tail}</div></div>')
 
 
 # layout and events -------------------------------------------------------------------------------
@@ -188,20 +205,15 @@ def build(ctx: AppContext) -> dict:
     c["intro"] = L.make(gr.Markdown, text="lec.trick.intro", elem_id="lec-trick-intro")
     with gr.Row(equal_height=True, elem_id="lec-trick-controls"):
         c["B"] = L.make(gr.Slider, label="lec.trick.B", minimum=1, maximum=MAX_B, step=1, value=d["B"],
-                        elem_id="lec-trick-B", min_width=160)
+                        elem_id="lec-trick-B", min_width=200)
         c["T"] = L.make(gr.Slider, label="lec.trick.T", info="lec.trick.T.info", minimum=1, maximum=MAX_T, step=1,
-                        value=d["T"], elem_id="lec-trick-T", min_width=160)
+                        value=d["T"], elem_id="lec-trick-T", min_width=200)
         c["C"] = L.make(gr.Slider, label="lec.trick.C", minimum=1, maximum=MAX_C, step=1, value=d["C"],
-                        elem_id="lec-trick-C", min_width=160)
+                        elem_id="lec-trick-C", min_width=200)
         c["head_size"] = L.make(gr.Slider, label="lec.trick.head_size", minimum=1, maximum=MAX_HS, step=1,
-                                value=d["head_size"], elem_id="lec-trick-hs", min_width=160)
-    with gr.Row(equal_height=True):
+                                value=d["head_size"], elem_id="lec-trick-hs", min_width=200)
         c["seed"] = L.make(gr.Number, label="lec.trick.seed", info="lec.trick.seed.info", value=d["seed"],
-                           precision=0, minimum=0, maximum=MAX_SEED, elem_id="lec-trick-seed", min_width=160)
-        c["b"] = L.make(gr.Slider, label="lec.trick.b", info="lec.trick.b.info", minimum=0, maximum=d["B"] - 1,
-                        step=1, value=d["b"], elem_id="lec-trick-b", min_width=200)
-        c["scale"] = L.make(gr.Checkbox, label="lec.trick.scale", info="lec.trick.scale.info", value=d["scale"],
-                            elem_id="lec-trick-scale", min_width=200)
+                           precision=0, minimum=0, maximum=MAX_SEED, elem_id="lec-trick-seed", min_width=200)
     first = compute(d["B"], d["T"], d["C"], d["head_size"], d["seed"], d["b"], d["scale"], d["row"])
     figs = figures(first, "en")
     c["check"] = gr.HTML(checks_html(first, "en"), elem_id="lec-trick-check")
@@ -210,6 +222,11 @@ def build(ctx: AppContext) -> dict:
             for i in pair:
                 with gr.Column(min_width=300):
                     c[f"v{i}_text"] = L.make(gr.Markdown, text=f"lec.trick.v{i}", elem_id=f"lec-trick-v{i}-text")
+                    if i == 4:  # version 4's own controls, beside its heatmap
+                        c["b"] = L.make(gr.Slider, label="lec.trick.b", info="lec.trick.b.info", minimum=0,
+                                        maximum=d["B"] - 1, step=1, value=d["b"], elem_id="lec-trick-b")
+                        c["scale"] = L.make(gr.Checkbox, label="lec.trick.scale", info="lec.trick.scale.info",
+                                            value=d["scale"], elem_id="lec-trick-scale")
                     c[f"v{i}"] = gr.Plot(figs[i - 1], show_label=False, elem_id=f"lec-trick-v{i}")
     c["block_intro"] = L.make(gr.Markdown, text="lec.trick.block_title", elem_id="lec-trick-block-intro")
     c["row"] = L.make(gr.Slider, label="lec.trick.row", minimum=0, maximum=d["T"] - 1, step=1, value=d["row"],
