@@ -6,11 +6,10 @@ from torch.nn import functional as F
 # T time, C channels = n_embd, hs head size = C // n_head; a single sequence here (no batch dim)
 
 
-@torch.no_grad()
 def head_wei(model, idx: torch.Tensor, layer: int, head: int, causal: bool = True) -> torch.Tensor:
     """wei (T, T) of one head for one sequence idx (T,): row i says how much position i listens to
     each position j, and sums to 1. causal=False drops the tril mask in every layer (an encoder)."""
-    trace = model.trace(idx[None], causal=causal)  # a batch of one: (1, T)
+    trace = model.trace(idx[None], causal=causal)  # a batch of one: (1, T); trace runs under no_grad
     return trace.layers[layer].wei[0, head]  # (T, T)
 
 
@@ -25,13 +24,13 @@ def edges(wei: torch.Tensor, top_k: int = 0, threshold: float = 0.0) -> list[tup
     return [(j, i, wei[i, j].item()) for i, j in keep.nonzero().tolist()]  # (from, to, weight)
 
 
-@torch.no_grad()
 def head_qkv(model, idx: torch.Tensor, head: int):
     """q, k, v (T, hs) of one head of the model's first layer, for one sequence idx (T,)."""
     block, C = model.blocks[0], model.config.n_embd
     hs = C // model.config.n_head
-    x = block.ln1(model._embed(idx[None]))[0]  # token + position embeddings, layer-normed: (T, C)
-    q, k, v = block.sa.qkv(x).split(C, dim=-1)  # (T, C) @ (C, 3C) -> 3 x (T, C)
+    with torch.no_grad():  # looking, not training
+        x = block.ln1(model._embed(idx[None]))[0]  # token + position embeddings, layer-normed: (T, C)
+        q, k, v = block.sa.qkv(x).split(C, dim=-1)  # (T, C) @ (C, 3C) -> 3 x (T, C)
     h = slice(head * hs, (head + 1) * hs)  # this head's columns
     return q[:, h], k[:, h], v[:, h]  # (T, hs) each
 
@@ -48,7 +47,6 @@ def attend(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, causal: bool):
     return wei, out
 
 
-@torch.no_grad()
 def self_and_cross(model, idx: torch.Tensor, idx_kv: torch.Tensor, head: int):
     """Self-attention of idx with itself (masked), and cross-attention: queries from idx, keys and
     values from another sequence idx_kv (no mask: every query may read every key)."""
