@@ -141,4 +141,7 @@ def test_graph_section(browser, url, width, height, lang):
         kv.press("Enter")
         wait_title(page, "lec-graph-cross", "(7, 2)")
         assert "(T_q, T_kv) = (7, 2)" in page.locator("#lec-graph-kv-notice").inner_text()
+        page.click("#lec-graph-code-box > button")  # the code behind the view, read from model/
+        page.wait_for_function("() => document.querySelector('#lec-graph-code').innerText.includes('def edges(')")
+        shot(page, f"{name}-typed")
     context.close()
