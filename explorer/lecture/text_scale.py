@@ -10,15 +10,15 @@ S = {
         "(`torch.randn`)。`wei = q @ k.transpose(-2, -1)` 的每个元素都是 `head_size` 个方差为 1 的乘积之和,"
         "所以它的**方差约等于 `head_size`**。乘以 `head_size**-0.5` 后方差回到 1 左右。"
         "拖动 `head_size`,看下方的方差和 softmax 如何变化。"),
-    "lec.scale.head_size": ("head_size", "head_size"),
+    "lec.scale.head_size": ("head_size (channels of q and k)", "head_size(q 和 k 的通道数)"),
     "lec.scale.head_size.info": ("the lecture uses 16; a GPT head is often 64 or 128",
                                  "课程用 16;GPT 的一个头常为 64 或 128"),
     "lec.scale.B": ("B (batch)", "B(批大小)"),
     "lec.scale.T": ("T (time)", "T(时间步)"),
     "lec.scale.samples.info": ("B·T·T entries of wei are measured", "统计 wei 的 B·T·T 个元素"),
     "lec.scale.seed": ("seed (torch.manual_seed)", "随机种子(torch.manual_seed)"),
-    "lec.scale.var_k": ("k.var()", "k.var()"),
-    "lec.scale.var_q": ("q.var()", "q.var()"),
+    "lec.scale.var_k": ("k.var() (≈ 1)", "k.var()(≈ 1)"),
+    "lec.scale.var_q": ("q.var() (≈ 1)", "q.var()(≈ 1)"),
     "lec.scale.var_raw": ("wei.var() without the scale (≈ head_size = {hs})", "不缩放的 wei.var()(≈ head_size = {hs})"),
     "lec.scale.var_scaled": ("wei.var() with the scale (≈ 1)", "缩放后的 wei.var()(≈ 1)"),
     "lec.scale.max_raw": ("softmax row max, unscaled (mean over all rows)", "不缩放时 softmax 每行最大值(全部行平均)"),

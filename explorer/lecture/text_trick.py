@@ -58,7 +58,7 @@ S = {
         "wei = q @ k.transpose(-2, -1) * head_size**-0.5  # (B, T, T)\n"
         "wei = wei.masked_fill(tril == 0, float('-inf'))\nwei = F.softmax(wei, dim=-1)\n"
         "out = wei @ value(x)  # (B, T, head_size)\n```\nThe `* head_size**-0.5` is in the final code, not yet in "
-        "the lecture's notebook here; the checkbox above drops it.",
+        "the lecture's notebook here; the checkbox below drops it.",
         "**第 4 种:自注意力。** 每个 token 发出一个查询 query(我在找什么?)和一个键 key(我包含什么?);"
         "`wei` 是两者的点积,再经掩码和 softmax,所以每个批内样本的 `wei` 都不同:\n"
         "```python\nkey = nn.Linear(C, head_size, bias=False)\nquery = nn.Linear(C, head_size, bias=False)\n"
@@ -66,7 +66,7 @@ S = {
         "wei = q @ k.transpose(-2, -1) * head_size**-0.5  # (B, T, T)\n"
         "wei = wei.masked_fill(tril == 0, float('-inf'))\nwei = F.softmax(wei, dim=-1)\n"
         "out = wei @ value(x)  # (B, T, head_size)\n```\n`* head_size**-0.5` 出自最终代码,课程笔记本此处还没有;"
-        "上面的复选框可以去掉它。"),
+        "下面的复选框可以去掉它。"),
     "lec.trick.fig.v1": ("Version 1: the loop's weights (loop applied to the identity)", "第 1 种:循环的权重(对单位矩阵运行循环)"),
     "lec.trick.fig.v2": ("Version 2: wei = tril / row sums", "第 2 种:wei = tril / 行和"),
     "lec.trick.fig.v3": ("Version 3: wei = softmax(masked zeros)", "第 3 种:wei = softmax(掩码后的 0)"),
@@ -74,7 +74,7 @@ S = {
     "lec.trick.scaled": ("scaled", "已缩放"),
     "lec.trick.unscaled": ("unscaled", "未缩放"),
     "lec.trick.axis.key": ("reads from token s", "被读取的 token s"),
-    "lec.trick.axis.query": ("token t", "token t"),
+    "lec.trick.axis.query": ("token t (gathers)", "收集信息的 token t"),
     "lec.trick.hover": ("t = {t} reads s = {s}: {w}", "t = {t} 读取 s = {s}:{w}"),
     "lec.trick.hover_masked": ("t = {t}, s = {s}: the future (-inf before softmax), 0",
                                "t = {t},s = {s}:未来(softmax 前为 -inf),0"),
@@ -100,8 +100,6 @@ S = {
     "lec.trick.row": ("row t of c = a @ b", "c = a @ b 的第 t 行"),
     "lec.trick.block_caption": ("Row {t} of a (yellow) weights the rows of b; their weighted sum is row {t} of c.",
                                 "a 的第 {t} 行(黄色)给 b 的各行加权;加权求和就是 c 的第 {t} 行。"),
-    "lec.trick.col.row": ("b[s]", "b[s]"),
-    "lec.trick.col.product": ("a[{t}, s] · b[s]", "a[{t}, s] · b[s]"),
     "lec.trick.sum": ("sum", "求和"),
     "lec.trick.from_matmul": ("c[{t}] from a @ b", "由 a @ b 得到的 c[{t}]"),
     "lec.trick.equal": ("equal: {ok}", "相等:{ok}"),

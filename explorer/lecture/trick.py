@@ -180,9 +180,7 @@ def block_html(r: Trick, lang: str) -> str:
     row = r.row
     mats = (_matrix(a, "a", {row}, fmt=_frac) + '<div style="font-size:20px">@</div>' + _matrix(b, "b", set(), a[row])
             + '<div style="font-size:20px">=</div>' + _matrix(c, "c", {row}))
-    head = (f"<tr><th>s</th><th>a[{row}, s]</th>"
-            f"<th>{html.escape(t('lec.trick.col.row', lang))}</th>"
-            f"<th>{html.escape(t('lec.trick.col.product', lang, t=row))}</th></tr>")
+    head = f"<tr><th>s</th><th>a[{row}, s]</th><th>b[s]</th><th>a[{row}, s] · b[s]</th></tr>"
     body = "".join(f"<tr><td>{s}</td><td>{_frac(a[row, s])}</td><td>{_vec(b[s])}</td><td>{_vec(terms[s])}</td></tr>"
                    for s in range(row + 1))
     total = terms.sum(0)
