@@ -15,7 +15,7 @@ from torch.nn import functional as F
 
 from conftest import TEXT
 from explorer.context import AppContext, Labels
-from explorer.lecture import bigram as LB, bigram_views as views
+from explorer.lecture import bigram as LB, bigram_core as core, bigram_views as views
 from explorer.limits import Limits
 from explorer.session import SessionStore
 from model import sampling
@@ -49,13 +49,13 @@ def req(name="ui"):
 
 
 def ds():
-    return LB.dataset()
+    return core.dataset()
 
 
 # computations ---------------------------------------------------------------------------------
 def test_chain_equals_cross_entropy(corpus_path):
     model = fresh_bigram(65, 0)
-    xb, yb = LB.batch(ds(), 1337, 4)
+    xb, yb = core.batch(ds(), 1337, 4)
     assert xb.shape == yb.shape == (4, 8) and torch.equal(xb[:, 1:], yb[:, :-1])
     with torch.no_grad():
         logits, loss = model(xb, yb)
@@ -91,12 +91,12 @@ def test_table_softmax_rows_and_fresh_init(corpus_path):
     flat = fresh_bigram(65, 0)
     with torch.no_grad():
         flat.token_embedding_table.weight.zero_()
-    xb, yb = LB.batch(ds(), 1, 32)
+    xb, yb = core.batch(ds(), 1, 32)
     with torch.no_grad():
         assert float(flat(xb, yb)[1]) == pytest.approx(math.log(65), abs=1e-5)      # uniform -> exactly ln V
         assert float(row_entropy(bigram_table(flat)[1]).mean()) == pytest.approx(math.log(65), abs=1e-4)
         assert float(row_entropy(P).mean()) < math.log(65) - 0.3                     # peaked rows
-        losses = [float(fresh_bigram(65, s)(*LB.batch(ds(), 1337, 128))[1]) for s in range(4)]
+        losses = [float(fresh_bigram(65, s)(*core.batch(ds(), 1337, 128))[1]) for s in range(4)]
         assert all(math.log(65) < v < 5.4 for v in losses), losses                  # confidently wrong
     assert 4.4 < np.mean(losses) < 5.1
 
@@ -145,7 +145,8 @@ def test_chain_handler(sec):
         out = fn("fresh", 1, b, t, 0, "en", request=req())
         assert "outside the batch" in out[0] and out[1:] == [None] * 3, (b, t)
     for bad in [("fresh", 1, 1.5, 0, 0), ("fresh", 1, "x", 0, 0), ("fresh", -5, 0, 0, 0),
-                ("fresh", 1, 0, 0, 10**12), ("fresh", 1, float("inf"), 0, 0), ("trained?", 1, 0, 0, 0), ("fresh", None, 0, 0, 0)]:
+                ("fresh", 1, 0, 0, 10**12), ("fresh", 1, float("inf"), 0, 0), ("trained?", 1, 0, 0, 0),
+                ("fresh", None, 0, 0, 0)]:
         out = fn(*bad, "en", request=req())
         assert "⚠️" in out[0] and out[1] is None, bad
 
@@ -177,7 +178,7 @@ def test_sample_handlers(sec):
         assert "⚠️" in out and "<pre" not in out, bad
     assert again("x", 10, 0, "en", request=req())[0] == gr.skip()
     start = time.perf_counter()
-    fn(1, LB.MAX_NEW_TOKENS, 0, "en", request=req())   # the largest request stays cheap
+    fn(1, core.MAX_NEW_TOKENS, 0, "en", request=req())   # the largest request stays cheap
     assert time.perf_counter() - start < 1.0
 
 

@@ -46,8 +46,8 @@ def table_heatmap(W: np.ndarray, P: np.ndarray, chars: list[str], view: str, tit
         trace = go.Heatmap(z=W, x=names, y=names, customdata=P, colorscale=DIVERGING, zmin=-m, zmax=m,
                            hovertemplate=t("lec.bigram.hover_logits", lang) + "<extra></extra>")
     # the colour bar lies under the table, so a phone gives the table its whole width
-    trace.update(colorbar=dict(orientation="h", thickness=10, len=0.6, x=0.5, xanchor="center", y=-62 / (13 * len(chars)),
-                               yanchor="top", tickfont=dict(size=10)))
+    trace.update(colorbar=dict(orientation="h", thickness=10, len=0.6, x=0.5, xanchor="center",
+                               y=-62 / (13 * len(chars)), yanchor="top", tickfont=dict(size=10)))
     fig = go.Figure(trace)
     ticks = dict(type="category", tickfont=dict(size=10, family="ui-monospace, monospace"), tickangle=0)
     fig.update_layout(
@@ -161,7 +161,8 @@ def baseline_html(V: int, fresh: float, trained: float | None, entropy: float, s
     body = "".join(f'<tr><td style="padding:2px 8px 2px 0;color:{c or "inherit"}">{html.escape(k)}</td>'
                    f'<td style="{MONO}font-weight:700">{v:.3f}</td></tr>' for k, v, c in rows)
     why = html.escape(t("lec.bigram.base_why", lang))
-    return f'<div class="lec-bigram-base" style="{BOX}"><table>{body}</table><div style="margin-top:6px">{why}</div></div>'
+    return (f'<div class="lec-bigram-base" style="{BOX}"><table>{body}</table>'
+            f'<div style="margin-top:6px">{why}</div></div>')
 
 
 def loss_histogram(fresh: np.ndarray, trained: np.ndarray | None, V: int, B: int, T: int, lang: str) -> go.Figure:
