@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def where(obj) -> str:
     """'model/lecture/trick.py:12' for a function or class."""
+    obj = inspect.unwrap(obj)  # a decorated function (@torch.no_grad()) lives where it is written
     path = Path(inspect.getsourcefile(obj)).resolve()
     line = inspect.getsourcelines(obj)[1]
     try:
