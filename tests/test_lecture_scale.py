@@ -124,6 +124,12 @@ def test_language_switch_redraws_the_sessions_last_view(demo, ui):
     assert "最后一个 token" in values["lec-scale-rows"]["value"].layout.title.text
 
 
+def test_code_panel_shows_the_model_source(demo):
+    code = next(b for b in demo.blocks.values() if getattr(b, "elem_id", None) == "lec-scale-code").value
+    assert "# model/lecture/scale.py:" in code and "site-packages" not in code
+    assert "def scores(" in code and "def row_softmax(" in code and "def sharpen(" in code
+
+
 def test_one_request_is_cheap():
     import time
     X.compute(256, 16, 64, 1)  # warm

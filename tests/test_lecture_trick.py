@@ -156,6 +156,14 @@ def test_language_switch_redraws_the_sessions_last_view(demo, ui):
     assert "wei[0]" in fresh["lec-trick-v4"]["value"].layout.title.text  # the defaults on first load
 
 
+def test_code_panel_shows_the_model_source(demo):
+    code = next(b for b in demo.blocks.values() if getattr(b, "elem_id", None) == "lec-trick-code").value
+    assert "# model/lecture/trick.py:" in code and "site-packages" not in code
+    assert all(f"def {name}(" in code for name in ("toy_x", "version1", "version2", "version3", "version4",
+                                                     "weighted_sum"))
+    assert "wei = q @ k.transpose(-2, -1)" in code and "head_size**-0.5" in code
+
+
 def test_one_request_is_cheap():
     import time
     X.compute(8, 16, 64, 64, 1, 0, True, 15)  # warm
