@@ -3,7 +3,6 @@ the lecture's printed numbers, the a @ b row as a weighted sum, and the UI handl
 from types import SimpleNamespace
 
 import gradio as gr
-import numpy as np
 import plotly.graph_objects as go
 import pytest
 import torch
