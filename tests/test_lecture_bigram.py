@@ -189,7 +189,10 @@ def test_language_switch_redraws_everything(sec):
     assert len(values) == len(outs) == 12
     assert "未训练" in values[1].layout.title.text or "已训练" in values[1].layout.title.text
     assert "正确答案的概率" in values[6] and isinstance(values[10], go.Figure) and "种子" in values[11]
-    assert "def loss_chain" in sec.c["code"].value and "model/lecture/bigram.py" in sec.c["code"].value
+    code = sec.c["code"].value
+    assert "def loss_chain" in code and "def generate" in code and "def get_batch" in code
+    heads = [line for line in code.splitlines() if line.startswith("# ") and ".py:" in line]
+    assert heads and all(h.startswith("# model/") for h in heads), heads  # each names its file in model/
 
 
 def test_no_checkpoint_is_a_readable_message(corpus_path, tmp_path):

@@ -19,11 +19,10 @@ def fresh_bigram(vocab_size: int, seed: int) -> BigramLanguageModel:
     return model.eval()
 
 
-@torch.no_grad()
 def bigram_table(model) -> tuple[torch.Tensor, torch.Tensor]:
     """The whole model: row i of the table holds the logits of the character after i."""
-    W = model.token_embedding_table.weight  # (V, V)
-    probs = F.softmax(W, dim=-1)            # (V, V), every row sums to 1
+    W = model.token_embedding_table.weight.detach()  # (V, V)
+    probs = F.softmax(W, dim=-1)                     # (V, V), every row sums to 1
     return W.clone(), probs
 
 
@@ -40,10 +39,10 @@ class Chain:
     loss: float             # F.cross_entropy, as the model's forward computes it
 
 
-@torch.no_grad()
 def loss_chain(model, xb: torch.Tensor, yb: torch.Tensor, b: int, t: int) -> Chain:
     """logits -> softmax -> p[target] -> -log p, at (b, t) and then averaged over all B*T positions."""
-    logits, loss = model(xb, yb)                     # (B, T, V); loss = F.cross_entropy(...)
+    with torch.no_grad():
+        logits, loss = model(xb, yb)                 # (B, T, V); loss = F.cross_entropy(...)
     B, T, V = logits.shape
     probs = F.softmax(logits, dim=-1)                # (B, T, V)
     p_target = probs.gather(-1, yb.unsqueeze(-1))    # (B, T, 1): the probability of the right answer
@@ -63,17 +62,16 @@ def uniform_loss(vocab_size: int) -> float:
     return math.log(vocab_size)
 
 
-@torch.no_grad()
 def row_entropy(probs: torch.Tensor) -> torch.Tensor:
     """Entropy of each row in nats; ln V for a flat row, lower for a peaked (confident) one."""
     return -(probs * torch.log(probs)).sum(dim=-1)  # (V,)
 
 
-@torch.no_grad()
 def generate(model, idx: torch.Tensor, max_new_tokens: int, generator: torch.Generator) -> torch.Tensor:
     """The lecture's loop: idx (B, T) -> (B, T + max_new_tokens)."""
     for _ in range(max_new_tokens):
-        logits, loss = model(idx)                      # (B, T, V)
+        with torch.no_grad():
+            logits, loss = model(idx)                  # (B, T, V)
         logits = logits[:, -1, :]                      # (B, V): only the last character matters
         probs = F.softmax(logits, dim=-1)              # (B, V)
         idx_next = torch.multinomial(probs, num_samples=1, generator=generator)  # (B, 1)

@@ -104,6 +104,15 @@ def test_bigram_section(browser, url, width, height, lang):
     type_number(page, "lec-bigram-t", 5)
     wait_text(page, "lec-bigram-chain", "xb[2, 5]")
     if lang == "en" and width > 600:  # every other control once, in one run
+        x, y = page.evaluate("""() => {
+            const gd = document.querySelector('#lec-bigram-heatmap .js-plotly-plot');
+            const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, r = gd.getBoundingClientRect();
+            return [r.left + xa._offset + xa.l2p(xa._categories.indexOf('u')),
+                    r.top + ya._offset + ya.l2p(ya._categories.indexOf('q'))];
+        }""")
+        page.mouse.move(x, y)
+        page.wait_for_function("() => [...document.querySelectorAll('#lec-bigram-heatmap .hovertext')]"
+                               ".some(h => h.textContent.includes(\"after 'q' the next char is 'u' with p = 0.9\"))")
         page.locator("#lec-bigram-view input[value='logits']").click()
         wait_title(page, "lec-bigram-heatmap", "token_embedding_table.weight")
         page.locator("#lec-bigram-which input[value='fresh']").click()
