@@ -100,14 +100,13 @@ def build(ctx: AppContext) -> dict:
     return c
 
 
-def _guard(fn, n_out: int, notice: bool, lang: str) -> list:
-    """fn()'s outputs, after a cleared notice; a Refusal becomes the notice and clears the outputs."""
+def _guard(fn, n_out: int, lang: str) -> list:
+    """[notice, *fn()]: the notice cleared; a Refusal becomes the notice and the n_out outputs are cleared."""
     with user_errors(lang):
         try:
-            out = fn()
+            return [""] + fn()
         except Refusal as e:
-            return ([refusal_html(e, lang)] if notice else []) + [None] * n_out
-    return ([""] if notice else []) + (out if isinstance(out, list) else [out])
+            return [refusal_html(e, lang)] + [None] * n_out
 
 
 def _wire(ctx: AppContext, c: dict) -> None:
@@ -117,15 +116,15 @@ def _wire(ctx: AppContext, c: dict) -> None:
 
     def table(session, which, view, init_seed, row, lang) -> list:
         state_of(session).update(which=which, view=view, init_seed=init_seed, row=row)
-        out = _guard(lambda: table_view(session, which, view, init_seed, row, lang), 3, True, lang)
+        out = _guard(lambda: table_view(session, which, view, init_seed, row, lang), 3, lang)
         return out[:3] + [gr.skip() if out[3] is None else out[3]]
 
     def chain(session, which, batch_seed, b, t_, init_seed, lang) -> list:
         state_of(session).update(chain_which=which, batch_seed=batch_seed, b=b, t=t_, init_seed=init_seed)
-        return _guard(lambda: chain_view(session, which, batch_seed, b, t_, init_seed, lang), 3, True, lang)
+        return _guard(lambda: chain_view(session, which, batch_seed, b, t_, init_seed, lang), 3, lang)
 
     def base(session, batch_seed, init_seed, lang) -> list:
-        return _guard(lambda: baseline_view(session, batch_seed, init_seed, lang), 2, True, lang)
+        return _guard(lambda: baseline_view(session, batch_seed, init_seed, lang), 2, lang)
 
     def sample(session, seed, length, init_seed, lang) -> str:
         state_of(session).update(sample_seed=seed, length=length, init_seed=init_seed)
