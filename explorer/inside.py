@@ -62,10 +62,10 @@ def number(value, name: str, lo: float, hi: float, integer: bool = False):
     """A number from the UI or the API, refused with a clear message when out of range."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
         raise Refusal("refuse.number", field=name, value=value)
+    if not lo <= value <= hi:  # first: an infinity is out of range, and int() of it would raise
+        raise Refusal("refuse.range", field=name, value=value, lo=lo, hi=hi)
     if integer and int(value) != value:
         raise Refusal("refuse.integer", field=name, value=value)
-    if not lo <= value <= hi:
-        raise Refusal("refuse.range", field=name, value=value, lo=lo, hi=hi)
     return int(value) if integer else float(value)
 
 

@@ -72,3 +72,42 @@ def app(tiny_assets, corpus_path):
 @pytest.fixture(scope="session")
 def app_url(app) -> str:
     return app[0]
+
+
+# --- the browser tests (tests/e2e/): one Chromium and one app with assets/, shared by all of them ---
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+ASSETS = ROOT / "assets"
+SHOTS = ROOT / "tests" / "e2e" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, driven by Playwright (never 'playwright install')."""
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    SHOTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def url():
+    """The explorer serving the pretrained bigram, gpt-classroom and gpt-small from assets/."""
+    if not all((ASSETS / name / "config.json").is_file() for name in ("bigram", "gpt-small")):
+        pytest.skip("needs the pretrained checkpoints in assets/")
+    from explorer.limits import Limits
+    from explorer.ui import build_ui, launch_options
+
+    demo = build_ui(ASSETS, Limits())
+    port = free_port()
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
+                **launch_options())
+    yield f"http://127.0.0.1:{port}/"
+    demo.explorer_store.close_all()
+    demo.close()

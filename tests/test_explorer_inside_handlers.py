@@ -118,6 +118,17 @@ def test_softmax_logits_once_and_panels(session):
     assert refused(inside.distributions, logits, [1.0], 2.5, 1.0) == "refuse.integer"
 
 
+@pytest.mark.parametrize("value, key", [(float("inf"), "refuse.range"), (float("-inf"), "refuse.range"),
+                                        (float("nan"), "refuse.number"), ("12", "refuse.number"),
+                                        (True, "refuse.number"), (None, "refuse.number"),
+                                        (3.5, "refuse.integer"), (1e300, "refuse.range")])
+def test_numbers_from_the_api_are_refused_with_a_message(value, key):
+    """API callers bypass the sliders: infinities, NaN, strings and fractions get a readable refusal."""
+    with pytest.raises(Refusal) as info:
+        inside.number(value, "length", 1, 2000, integer=True)
+    assert info.value.key == key and "length" in info.value.message("en") and info.value.message("zh")
+
+
 def test_softmax_ui_handler(demo):
     fn = handler(demo, "softmax_ui").fn
     notice, drop, panels, logits, top_k = fn(BIGRAM, "The", 0.5, 1.0, 1.5, "0.1, 3", 3, 1.0, "en", req("soft"))

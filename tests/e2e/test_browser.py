@@ -2,29 +2,12 @@
 languages, on a desktop and on a phone screen, and saves a screenshot of each state under
 tests/e2e/screenshots/ (git-ignored)."""
 import time
-from pathlib import Path
 
-import pytest
-
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path(__file__).resolve().parent / "screenshots"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
+from conftest import SHOTS
+from pages import shot
 
 # points on the chart as plotly.js holds them (_fullData: arrays sent base64-packed are decoded there)
 POINTS = "(gd && gd._fullData || []).reduce((n, tr) => n + (tr.x ? tr.x.length : 0), 0)"
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    SHOTS.mkdir(exist_ok=True)
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 def open_app(browser, url, width, height, locale="en-US"):
@@ -53,11 +36,6 @@ def wait_points(page, more_than: int, timeout=30_000):
 
 def wait_state(page, state, timeout=30_000):
     page.wait_for_selector(f"#train-banner .banner[data-state='{state}']", timeout=timeout)
-
-
-def shot(page, name):
-    page.wait_for_timeout(400)  # let plotly finish its redraw
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def set_max_iters(page, value):
