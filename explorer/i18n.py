@@ -278,17 +278,19 @@ _S = {  # key: (English, 简体中文)
                          "Softmax 和采样标签页也适用于 Bigram。"),
     "soft.run": ("Compute logits", "计算 logits"),
     "soft.intro": ("The model's logits for the next character are computed once; each panel divides them by a "
-                   "temperature and applies softmax. Low temperature sharpens, high flattens (H: the entropy in bits). "
+                   "temperature and applies softmax. Low temperature sharpens, high flattens. Above each panel: T, the "
+                   "temperature; H, the entropy in bits; +n, the characters not drawn and their total probability. "
                    "Grey bars are cut by top-k / top-p.",
                    "模型对下一个字符的 logits 只计算一次;每个面板把它除以一个温度再做 softmax。温度低分布更尖锐,温度高更平坦。"
+                   "每个面板上方:温度;熵(单位:比特);+n 表示没有画出的字符个数及其概率之和。"
                    "灰色柱子是被 top-k / top-p 截掉的。"),
     "soft.temperature": ("Temperature", "温度"),
     "soft.more": ("More temperatures", "更多温度"),
     "soft.more.info": ("comma-separated, up to 3 more panels", "用逗号分隔,最多再加 3 个面板"),
     "soft.more.ph": ("e.g. 0.1, 3", "例如 0.1, 3"),
     "soft.after": ("Next character after {char}.", "预测 {char} 之后的下一个字符。"),
-    "soft.panel_title": ("T = {T}<br>H = {H} bits", "温度 {T}<br>熵 {H} 比特"),
-    "soft.rest": ("+{n} more: {p}", "其余 {n} 个:{p}"),
+    "soft.panel_title": ("T = {T}<br>H = {H}", "温度 {T}<br>熵 {H}"),  # short: three panels fit a phone
+    "soft.rest": ("+{n}: {p}", "+{n}:{p}"),
     "soft.hover_kept": ("{char}: p = {p} (before the cut {full})", "{char}:概率 {p}(截断前 {full})"),
     "soft.hover_dropped": ("{char}: cut off (was {full})", "{char}:已截掉(原为 {full})"),
     "soft.logits_title": ("Raw logits (before temperature and softmax)", "原始 logits(温度与 softmax 之前)"),

@@ -48,6 +48,9 @@ CSS = """
 .mono textarea { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px; }
 #train-controls button { min-width: 84px; }
 #config-note p { margin: 0; font-size: 13px; }
+/* a slider's label keeps a readable width in a narrow column: its number box wraps below it rather
+   than squeezing the label to a character a line (Chinese text may break anywhere) */
+.head:has(> .tab-like-container) > label { flex: 1 1 8em; min-width: min(8em, 100%); }
 @media (max-width: 640px) {
   #header { flex-direction: column; align-items: flex-start; }
   #header > * { width: 100%; }

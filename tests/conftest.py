@@ -111,3 +111,14 @@ def url():
     yield f"http://127.0.0.1:{port}/"
     demo.explorer_store.close_all()
     demo.close()
+
+
+@pytest.fixture(scope="module")
+def demo(tiny_assets):
+    """The app built (not launched) on the tiny checkpoints, for calling its handlers in-process."""
+    from explorer.limits import Limits
+    from explorer.ui import build_ui
+
+    demo = build_ui(tiny_assets, Limits())
+    yield demo
+    demo.explorer_store.close_all()

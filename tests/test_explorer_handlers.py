@@ -9,8 +9,8 @@ import pytest
 import torch
 
 from conftest import TEXT
+from helpers import refused, wait_for
 from explorer import training
-from explorer.errors import Refusal
 from explorer.jobs import SlotPool
 from explorer.limits import Limits, preset_values
 from explorer.models import load_zip
@@ -23,21 +23,6 @@ FAST = dict(max_iters=20_000, eval_interval=0, eval_iters=2, batch_size=8)
 
 def bigram(**changes):
     return {**preset_values("bigram"), **FAST, **changes}
-
-
-def wait_for(predicate, timeout=20.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False
-
-
-def refused(fn, *args, **kwargs) -> str:
-    with pytest.raises(Refusal) as info:
-        fn(*args, **kwargs)
-    return info.value.key
 
 
 @pytest.fixture

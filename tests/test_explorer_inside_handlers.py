@@ -1,6 +1,5 @@
 """In-process tests of the Attention, Softmax and Sampling tabs: their computations, their UI
 handlers and their API functions, each with good and bad input (tiny checkpoints from conftest)."""
-from types import SimpleNamespace
 
 import gradio as gr
 import numpy as np
@@ -8,21 +7,15 @@ import plotly.graph_objects as go
 import pytest
 
 from conftest import TEXT
+from helpers import refused, req
 from explorer import api_inside, inside, sampler
 from explorer.errors import Refusal
 from explorer.limits import Limits
 from explorer.session import SessionStore
 from explorer.tabs import attention as A, softmax as S
-from explorer.ui import build_ui
 
 GPT, BIGRAM = "pretrained:gpt-small", "pretrained:bigram"   # tiny: block_size 16 (gpt) and 8 (bigram)
 PROMPT = "The quick brown fox"                              # 19 characters: longer than block_size 16
-
-
-def refused(fn, *args, **kwargs) -> str:
-    with pytest.raises(Refusal) as info:
-        fn(*args, **kwargs)
-    return info.value.key
 
 
 @pytest.fixture(scope="module")
@@ -37,21 +30,12 @@ def session(store, request):
     return store.get(request.node.name)
 
 
-@pytest.fixture(scope="module")
-def demo(tiny_assets):
-    return build_ui(tiny_assets, Limits())
-
-
 def handler(demo, name):
     return next(f for f in demo.fns.values() if f.name == name)
 
 
-def req(name="ui"):
-    return SimpleNamespace(session_hash=name)
-
-
 def test_prompt_resolution(session):
-    model, tok, info = session.get_model(GPT)
+    model, tok, _ = session.get_model(GPT)
     p = inside.resolve_prompt(tok, PROMPT, 16)
     assert p.text == PROMPT[-16:] and p.cropped == 3 and len(p.ids) == 16
     e = inside.resolve_prompt(tok, "", 16)

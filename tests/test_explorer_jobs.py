@@ -5,6 +5,7 @@ import time
 import pytest
 
 from conftest import TEXT
+from helpers import wait_for
 from explorer.jobs import Run, SlotPool, State, TrainingJob, threads_for
 from model.config import GPTConfig, TrainConfig
 from model.data import CharDataset
@@ -20,15 +21,6 @@ def make_job(pool, model_cfg=BIGRAM, paused=False, **train):
                                "eval_interval": 0, "eval_iters": 2, **train})
     run = Run("run-1", 1, model_cfg, train_cfg, DATA.name, DATA.tokenizer.vocab_size)
     return TrainingJob(run, DATA, pool, start_paused=paused).start()
-
-
-def wait_for(predicate, timeout=20.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 @pytest.fixture

