@@ -19,11 +19,6 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    # Trainings and inspections run torch on several threads, each with its own OpenMP team; idle
-    # workers that spin-wait steal cores from the busy team. Passive waiting measured on 2 cores:
-    # two trainings at once 17.3k tokens/s in all (15.2k spinning), one alone unchanged (11.6k).
-    # Set before torch is imported; an explicit OMP_WAIT_POLICY in the environment wins.
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     from explorer.limits import Limits  # after argparse, so --help answers at once
     from explorer.ui import build_ui, launch_options
 
