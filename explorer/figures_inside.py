@@ -73,6 +73,7 @@ def attention_grid(values: np.ndarray, chars: list[str], stage: str, lang: str,
     if "ticktext" in ticks:
         ticks["tickvals"] = names
     ent = entropy_bits(np.nan_to_num(z, nan=0.0)).mean(-1) if stage == "softmax" else None  # (L, H)
+    titles = []  # set once below: add_annotation() re-validates every earlier one on each call
     for l in range(L):
         for hd in range(H):
             n = l * H + hd + 1
@@ -87,11 +88,11 @@ def attention_grid(values: np.ndarray, chars: list[str], stage: str, lang: str,
                                             autorange="reversed", type="category", **ticks)
             label = f"L{l + 1} H{hd + 1}" + (f" · {ent[l, hd]:.2f}b" if ent is not None else "")
             bold = selected == (l, hd)
-            fig.add_annotation(text=f"<b>{label}</b>" if bold else label, x=x0 + w / 2, y=y1, xref="paper",
-                               yref="paper", yanchor="bottom", showarrow=False, font=dict(size=10))
-    fig.update_layout(coloraxis=dict(colorbar=dict(thickness=10, len=0.8), **_zrange(values, stage)))
-    _layout(fig, 120 + 150 * L, title=dict(text=t(f"att.stage.{stage}", lang), font=dict(size=13), x=0.01))
-    fig.update_layout(margin=dict(l=10, r=10, t=44, b=10))
+            titles.append(dict(text=f"<b>{label}</b>" if bold else label, x=x0 + w / 2, y=y1, xref="paper",
+                               yref="paper", yanchor="bottom", showarrow=False, font=dict(size=10)))
+    _layout(fig, 120 + 150 * L, title=dict(text=t(f"att.stage.{stage}", lang), font=dict(size=13), x=0.01),
+            annotations=titles, coloraxis=dict(colorbar=dict(thickness=10, len=0.8), **_zrange(values, stage)),
+            margin=dict(l=10, r=10, t=44, b=10))
     return fig
 
 

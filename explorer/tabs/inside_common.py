@@ -10,7 +10,8 @@ from ..i18n import t
 from ..inside import Prompt, check_prompt, resolve_prompt
 from ..session import Session
 
-DEFAULT_PROMPT = "First Citizen:\nBefore we proceed any further, hear me speak."
+# our own line, in the corpus's play format (the corpus itself is never part of the code)
+DEFAULT_PROMPT = "TEACHER:\nEach letter looks back at those before it, never ahead."
 INSPECT = dict(concurrency_id="inspect", concurrency_limit=4)  # never waits behind training
 NOTE = "padding:6px 10px;border-radius:8px;margin:2px 0;font-size:14px;overflow-wrap:anywhere;"
 QUIET = dict(show_progress="hidden", api_visibility="private", **INSPECT)

@@ -20,9 +20,10 @@ import torch  # noqa: E402
 
 from explorer.inside import cache_of  # noqa: E402
 from explorer.limits import Limits  # noqa: E402
+from explorer.tabs.inside_common import DEFAULT_PROMPT  # noqa: E402
 from explorer.ui import build_ui  # noqa: E402
 
-PROMPT = "First Citizen:\nBefore we proceed any further, hear me speak.\n\nAll:"[:64]  # 64 characters
+PROMPT = DEFAULT_PROMPT  # the tabs' default prompt: 64 characters
 
 
 def handler(demo, name):
