@@ -54,19 +54,24 @@ def tiny_assets(tmp_path_factory) -> Path:
     return folder
 
 
-@pytest.fixture(scope="session")
-def app(tiny_assets, corpus_path):
-    """The explorer, launched in this process on a free port (two training slots): (url, demo)."""
+def serve(assets: Path, **limits):
+    """The explorer on those checkpoints, launched in this process on a free port: yields (url, demo)."""
     from explorer.limits import Limits
     from explorer.ui import build_ui, launch_options
 
-    demo = build_ui(tiny_assets, Limits(max_trainings=2))
+    demo = build_ui(assets, Limits(**limits))
     port = free_port()
     demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
                 **launch_options())
     yield f"http://127.0.0.1:{port}/", demo
     demo.explorer_store.close_all()
     demo.close()
+
+
+@pytest.fixture(scope="session")
+def app(tiny_assets, corpus_path):
+    """The explorer on the tiny checkpoints, with two training slots: (url, demo)."""
+    yield from serve(tiny_assets, max_trainings=2)
 
 
 @pytest.fixture(scope="session")
@@ -101,16 +106,8 @@ def url():
     """The explorer serving the pretrained bigram, gpt-classroom and gpt-small from assets/."""
     if not all((ASSETS / name / "config.json").is_file() for name in ("bigram", "gpt-small")):
         pytest.skip("needs the pretrained checkpoints in assets/")
-    from explorer.limits import Limits
-    from explorer.ui import build_ui, launch_options
-
-    demo = build_ui(ASSETS, Limits())
-    port = free_port()
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
-                **launch_options())
-    yield f"http://127.0.0.1:{port}/"
-    demo.explorer_store.close_all()
-    demo.close()
+    for url, _ in serve(ASSETS):
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,8 @@
 figure or a text, take a screenshot. The fixtures (browser, url) are in tests/conftest.py."""
 import re
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from conftest import SHOTS
 
 # a figure's title and annotations, as plotly.js holds them on the graph div (what the reader sees)
@@ -31,8 +33,15 @@ def open_tab(page, name: str):
         tab.click()
         return
     item = page.locator(".overflow-dropdown > button", has_text=re.compile(f"^\\s*{re.escape(name)}\\s*$"))
-    menu = page.locator(".overflow-menu", has=item)
-    menu.locator(":scope > button").click()
+    toggle = page.locator(".overflow-menu", has=item).locator(":scope > button")
+    for _ in range(3):  # the button toggles the menu, which may still be open from the last pick
+        if item.is_visible():
+            break
+        toggle.click()
+        try:
+            item.wait_for(state="visible", timeout=3_000)
+        except PlaywrightTimeout:
+            pass
     item.click()
 
 
