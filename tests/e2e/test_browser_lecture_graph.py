@@ -4,7 +4,7 @@ threshold, the prompt (too long, then unknown characters dropped) and the second
 in English at 1280x800 and in Chinese 390 px wide. Screenshots go to tests/e2e/screenshots/."""
 import pytest
 
-from pages import new_page, open_tab, pick, set_number, shot, wait_plot_text
+from pages import new_page, open_tab, pick, set_number, shot, wait_plot_text, wait_text
 
 TABS = {"en": ("Lecture", "6 · Attention as communication"), "zh": ("课程讲解", "6 · 注意力即通信")}
 TITLES = {"en": ("Decoder", "Encoder", "Self-attention", "Cross-attention"),
@@ -63,6 +63,6 @@ def test_graph_section(browser, url, width, height, lang):
         wait_plot_text(page, "lec-graph-cross", "(7, 2)")
         assert "(T_q, T_kv) = (7, 2)" in page.locator("#lec-graph-kv-notice").inner_text()
         page.click("#lec-graph-code-box > button")  # the code behind the view, read from model/
-        page.wait_for_function("() => document.querySelector('#lec-graph-code').innerText.includes('def edges(')")
+        wait_text(page, "lec-graph-code", "def edges(")  # the accordion renders its content when opened
         shot(page, f"{name}-typed")
     context.close()
