@@ -19,11 +19,20 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    import torch
+
+    from explorer.jobs import available_cores, warm_up
     from explorer.limits import Limits  # after argparse, so --help answers at once
     from explorer.ui import build_ui, launch_options
 
+    # inspection and sampling run here; a container may show torch every core of its host
+    torch.set_num_threads(min(torch.get_num_threads(), available_cores()))
+
     demo = build_ui(args.assets, Limits.from_env(max_trainings=args.max_trainings))
-    demo.launch(server_name=args.host, server_port=args.port, share=args.share or None, **launch_options())
+    demo.launch(server_name=args.host, server_port=args.port, share=args.share or None,
+                prevent_thread_lock=True, **launch_options())
+    warm_up()  # once the server answers: the training processes' server
+    demo.block_thread()
 
 
 if __name__ == "__main__":

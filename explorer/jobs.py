@@ -1,23 +1,47 @@
-"""Training off the request thread: a worker per run, and a server-wide pool of training slots."""
-import copy
+"""Training off the request thread: a child process per run, and a server-wide pool of training slots."""
 import gc
 import itertools
 import logging
+import math
+import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections import deque
+from dataclasses import replace
 from enum import Enum
+from pathlib import Path
 
 import numpy as np
-import torch
 
-from model.sampling import generate
-from model.train import Interrupted, Trainer
+from model.gpt import build_model
+
+from . import train_worker
 
 log = logging.getLogger("explorer")
 _job_ids = itertools.count(1)
-SAMPLE_CHARS = 200  # characters sampled from the model at every evaluation
+STOP_SECONDS = 4.0  # how long a stopped run's process may take to finish its step and send its weights
+
+
+def _context():
+    """Processes forked from a small server that has imported torch and never used it: quick to
+    start (no torch import per run), and each child starts its own OpenMP runtime."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")  # Windows
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["explorer.train_worker"])
+    return ctx
+
+
+_CTX = _context()
+
+
+def warm_up() -> None:
+    """Start the process server now (it imports torch, ~3 s), so the first Start does not wait."""
+    if _CTX.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+        forkserver.ensure_running()
 
 
 class State(str, Enum):
@@ -33,6 +57,27 @@ class State(str, Enum):
         return self in (State.QUEUED, State.RUNNING, State.PAUSED)
 
 
+def available_cores(cgroup: Path = Path("/sys/fs/cgroup")) -> int:
+    """CPUs this process may use: its affinity, capped by a cgroup CPU quota (a container, such as
+    a Space's 2 vCPUs, often sees every core of its host in os.cpu_count())."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    for quota_file, period_file in (("cpu.max", None), ("cpu/cpu.cfs_quota_us", "cpu/cpu.cfs_period_us")):
+        try:
+            if period_file is None:  # cgroup v2: "max 100000" or "200000 100000"
+                quota, period = (cgroup / quota_file).read_text().split()[:2]
+            else:                     # cgroup v1: quota -1 when unlimited
+                quota, period = (cgroup / quota_file).read_text(), (cgroup / period_file).read_text()
+            if quota.strip() not in ("max", "-1"):
+                cores = min(cores, max(1, math.ceil(int(quota) / int(period))))
+            break
+        except (OSError, ValueError):
+            continue
+    return cores
+
+
 def threads_for(active: int, cores: int) -> int:
     """Intra-op threads so that `active` trainings share `cores` without oversubscribing them."""
     return max(1, cores // max(1, active))
@@ -43,9 +88,10 @@ class SlotPool:
 
     def __init__(self, size: int, max_waiting: int = 30, cores: int | None = None, tune_threads: bool = True):
         self.size, self.max_waiting = size, max_waiting
-        self.cores = cores or int(os.environ.get("GPT_EXPLORER_THREADS", 0)) or os.cpu_count() or 1
+        self.cores = cores or int(os.environ.get("GPT_EXPLORER_THREADS", 0)) or available_cores()
         self.tune_threads = tune_threads
         self.active: set[str] = set()
+        self.tuners: dict[str, object] = {}  # job id -> callable(threads) of each active job
         self.waiting: deque[str] = deque()
         self.cond = threading.Condition()
 
@@ -53,8 +99,10 @@ class SlotPool:
         with self.cond:
             return len(self.active) >= self.size and len(self.waiting) >= self.max_waiting
 
-    def acquire(self, job_id: str, cancelled, poll: float = 0.1) -> bool:
-        """Wait for a slot in turn; False (and out of the line) as soon as cancelled() is true."""
+    def acquire(self, job_id: str, cancelled, poll: float = 0.1, tune=None) -> bool:
+        """Wait for a slot in turn; False (and out of the line) as soon as cancelled() is true.
+
+        tune, if given, is called with the job's share of the cores now and whenever it changes."""
         with self.cond:
             self.waiting.append(job_id)
             try:
@@ -63,6 +111,8 @@ class SlotPool:
                         return False
                     self.cond.wait(poll)
                 self.active.add(job_id)
+                if tune is not None:
+                    self.tuners[job_id] = tune
                 self._retune()
                 return True
             finally:
@@ -72,6 +122,7 @@ class SlotPool:
     def release(self, job_id: str) -> None:
         with self.cond:
             self.active.discard(job_id)
+            self.tuners.pop(job_id, None)
             self._retune()
             self.cond.notify_all()
 
@@ -81,9 +132,11 @@ class SlotPool:
             return self.waiting.index(job_id) + 1 if job_id in self.waiting else None
 
     def _retune(self) -> None:
-        # torch's thread count is process-wide: one training gets every core, two get one each
+        # one training gets every core, two get one each (each trains in its own process)
         if self.tune_threads and self.active:
-            torch.set_num_threads(threads_for(len(self.active), self.cores))
+            n = threads_for(len(self.active), self.cores)
+            for tune in self.tuners.values():
+                tune(n)
 
 
 class Run:
@@ -134,19 +187,33 @@ class Run:
 
 
 class TrainingJob:
-    """Trains one Run on a worker thread; start/pause/resume/step/stop are safe from any thread."""
+    """Trains one Run in a child process; start/pause/resume/step/stop are safe from any thread.
 
-    def __init__(self, run: Run, dataset, pool: SlotPool, start_paused: bool = False):
+    A control thread here waits for a training slot and tells the child what to do; a reader
+    thread applies the child's events (steps, evaluations, samples) to the Run.
+    """
+
+    def __init__(self, run: Run, dataset, pool: SlotPool, start_paused: bool = False, target=None):
         self.run, self.dataset, self.pool = run, dataset, pool
         self.id = f"job-{next(_job_ids)}"  # unique in the server (run ids are per session)
         self.state = State.PAUSED if start_paused else State.QUEUED
         self.error: str | None = None  # "memory" or "internal" once FAILED
-        self.trainer: Trainer | None = None
+        self.started = False           # the child has built the model (shown by snapshot_model)
+        run.tokenizer = dataset.tokenizer
+        self._target = target or train_worker.main
         self._want_running = not start_paused
         self._step_requests = 0
-        self._stop = threading.Event()
+        self._stop = _CTX.Event()  # shared with the child: it checks it between steps and eval batches
         self._cond = threading.Condition()
-        self.model_lock = threading.Lock()  # held during each optimizer step; snapshots take it
+        self._proc = self._conn = None
+        self._killed = False
+        self._send_lock = threading.Lock()
+        self._threads: int | None = None
+        self._sent = self._idle = 0          # sequence numbers of commands sent / done by the child
+        self._ended: str | None = None       # "done", "stopped" or "failed", once the child has ended
+        self._final: bytes | None = None     # the weights the child sent when it ended
+        self._snapshots: dict[int, bytes | None] = {}
+        self._snapshot_ids = itertools.count(1)
         self.thread = threading.Thread(target=self._work, name=f"train-{run.id}", daemon=True)
 
     # commands -------------------------------------------------------------------------------
@@ -170,10 +237,12 @@ class TrainingJob:
             target = self.run.steps + self._step_requests + 1
             self._step_requests += 1
             self._cond.notify_all()
-            return self._cond.wait_for(lambda: self.run.steps >= target or not self.state.live, timeout)
+            # done once the step is recorded and the run is back at rest (or resumed meanwhile)
+            return self._cond.wait_for(lambda: not self.state.live or self.run.steps >= target and (
+                self.state == State.PAUSED or self._want_running), timeout)
 
     def stop(self, wait: float = 5.0) -> bool:
-        """End the run; True once the worker has exited (it checks between steps and eval batches)."""
+        """End the run; True once it has ended (the child stops between steps and eval batches)."""
         self._stop.set()
         with self._cond:
             self._cond.notify_all()
@@ -184,96 +253,177 @@ class TrainingJob:
     def queue_position(self) -> int | None:
         return self.pool.position(self.id)
 
-    def snapshot_model(self):
+    @property
+    def pid(self) -> int | None:
+        """The training process's id, once it has started."""
+        return self._proc.pid if self._proc is not None else None
+
+    @property
+    def threads(self) -> int | None:
+        """The cores this run computes on, as the pool last shared them out (None: torch's default)."""
+        return self._threads
+
+    def process_alive(self) -> bool:
+        return self._proc is not None and self._proc.is_alive()
+
+    def snapshot_model(self, timeout: float = 30.0):
         """A copy of the model as it is now, in eval mode, safe to use while training goes on."""
         if self.run.model is not None:
             return self.run.model
-        if self.trainer is None:
+        if not self.started or self._ended:
             return None
-        with self.model_lock:
-            model = copy.deepcopy(self.trainer.model)
-        return model.eval()
+        rid = next(self._snapshot_ids)
+        if not self._send(("snapshot", rid)):
+            return None
+        with self._cond:  # the child answers between two steps
+            if not self._cond.wait_for(lambda: rid in self._snapshots or self._ended, timeout):
+                return None
+            weights = self._snapshots.pop(rid, None)
+        return self._model(weights) if weights else self.run.model
 
-    # worker ---------------------------------------------------------------------------------
+    # control thread -------------------------------------------------------------------------
     def _wanted(self) -> bool:
         return self._want_running or self._step_requests > 0
 
     def _work(self) -> None:
         try:
-            while not self._stop.is_set():
+            while not self._stop.is_set() and not self._ended:
                 with self._cond:
-                    self._cond.wait_for(lambda: self._stop.is_set() or self._wanted())
+                    self._cond.wait_for(lambda: self._stop.is_set() or self._wanted(), 0.5)
                 if self._stop.is_set():
                     break
+                if not self._wanted():
+                    continue
                 self._set_state(State.QUEUED)
-                if not self.pool.acquire(self.id, lambda: self._stop.is_set() or not self._wanted()):
+                if not self.pool.acquire(self.id, lambda: self._stop.is_set() or not self._wanted(),
+                                         tune=self._set_threads):
                     self._set_state(State.PAUSED)
                     continue
                 try:
                     self._set_state(State.RUNNING)
-                    self._train_while_wanted()
+                    if self._proc is None:
+                        self._spawn()
+                    self._drive()
                 finally:
                     self.pool.release(self.id)
-                if self.trainer.done:
-                    self._set_state(State.DONE)
-                    return
-                if not self._stop.is_set():
+                if not self._ended and not self._stop.is_set():
                     self._set_state(State.PAUSED)
-            self._set_state(State.STOPPED)
-        except Interrupted:  # stopped in the middle of an evaluation
-            self._set_state(State.STOPPED)
-        except Exception as e:  # noqa: BLE001 -- shown to the user as a failed run
+        except Exception as e:  # noqa: BLE001 -- e.g. no process could be started
             log.exception("training run %s failed", self.run.id)
-            # the log keeps the traceback; the visitor learns what kind of failure it was
-            self.error = "memory" if isinstance(e, MemoryError) or "out of memory" in str(e).lower() else "internal"
-            self._set_state(State.FAILED)
+            self._fail(train_worker.failure_kind(e))
         finally:
             self._finish()
 
-    def _train_while_wanted(self) -> None:
-        if self.trainer is None:
-            run = self.run
-            self.trainer = Trainer.from_configs(run.model_cfg, run.train_cfg, self.dataset)
-            self.trainer.should_stop = self._stop.is_set  # Stop never waits for a whole evaluation
-            run.tokenizer = self.dataset.tokenizer
-            if run.train_cfg.eval_interval > 0:  # the step-0 evaluation, as trainer.run() does
-                t0 = time.perf_counter()
-                ev = self.trainer.evaluate()
-                self._record_eval(0, ev["train"], ev["val"])
-                run.wall += time.perf_counter() - t0
-        while not self._stop.is_set() and not self.trainer.done:
-            with self._cond:
-                if not self._want_running:
-                    if self._step_requests == 0:
-                        return
-                    self._step_requests -= 1
-            t0 = time.perf_counter()
-            with self.model_lock:
-                step_log = self.trainer.step()
-                sample = self._sample(step_log.step) if step_log.val_loss is not None else None
-            with self._cond:
-                self.run.wall += time.perf_counter() - t0
-                self.run.record(step_log)
-                if sample is not None:
-                    self._add_sample(step_log.step, sample)
-                self._cond.notify_all()
+    def _spawn(self) -> None:
+        ds = self.dataset
+        self._conn, child = _CTX.Pipe()
+        args = (child, self._stop, self.run.model_cfg, self.run.train_cfg, ds.text, ds.tokenizer.chars, ds.name,
+                self._threads)
+        self._proc = _CTX.Process(target=self._target, args=args, name=f"train-{self.run.id}", daemon=True)
+        self._proc.start()
+        child.close()
+        self.dataset = None  # the child has its own copy
+        threading.Thread(target=self._read, name=f"train-{self.run.id}-events", daemon=True).start()
 
-    def _record_eval(self, step: int, train: float, val: float) -> None:
+    def _drive(self) -> None:
+        """Relay run/step/pause to the child until it is idle with nothing wanted, stopped or ended."""
+        told = None  # what the child was last told: "run", "steps" or "pause"
+        while True:
+            with self._cond:
+                while True:
+                    if self._stop.is_set() or self._ended:
+                        return
+                    if self._want_running and told != "run":
+                        told, cmd = "run", ("run",)
+                    elif not self._want_running and self._step_requests:
+                        told, cmd = "steps", ("steps", self._step_requests)
+                        self._step_requests = 0
+                    elif not self._want_running and told == "run":
+                        told, cmd = "pause", ("pause",)
+                    elif not self._want_running and self._idle == self._sent:
+                        return  # the child is idle and nothing more is wanted
+                    else:
+                        self._cond.wait(0.5)
+                        continue
+                    self._sent += 1
+                    cmd += (self._sent,)
+                    break
+            self._send(cmd)
+
+    def _set_threads(self, n: int) -> None:
+        """The pool's share of the cores for this run (it changes as other runs start and end)."""
+        self._threads = n
+        if self._conn is not None:
+            self._send(("threads", n))
+
+    def _send(self, msg) -> bool:
+        with self._send_lock:
+            try:
+                self._conn.send(msg)
+                return True
+            except (OSError, ValueError):  # the child has ended
+                return False
+
+    # reader thread --------------------------------------------------------------------------
+    def _read(self) -> None:
+        """Apply the child's events to the Run until it ends (or dies)."""
+        conn = self._conn
+        while True:
+            try:
+                msg = conn.recv()
+            except (EOFError, OSError):
+                break
+            kind, run = msg[0], self.run
+            with self._cond:
+                if kind == "step":
+                    _, step_log, sample, seconds = msg
+                    run.wall += seconds
+                    run.record(step_log)
+                    if sample is not None:
+                        self._add_sample(step_log.step, sample)
+                elif kind == "eval":
+                    _, step, train, val, sample, seconds = msg
+                    run.evals.append((step, train, val))
+                    self._add_sample(step, sample)
+                    run.wall += seconds
+                    run.version += 1
+                elif kind == "idle":
+                    self._idle = msg[1]
+                elif kind == "ready":
+                    self.started = True
+                elif kind == "snapshot":
+                    self._snapshots[msg[1]] = msg[2]
+                elif kind == "final":
+                    self._final = msg[1]
+                    self._ended = "done" if msg[2] else "stopped"
+                elif kind == "error":
+                    log.error("training run %s failed in its process:\n%s", run.id, msg[2])
+                    self._fail(msg[1])
+                self._cond.notify_all()
+        conn.close()
+        self._proc.join(5)
         with self._cond:
-            self.run.evals.append((step, train, val))
-            self._add_sample(step, self._sample(step))
-            self.run.version += 1
+            if not self._ended and self._killed:
+                self._ended = "stopped"
+            elif not self._ended:  # died without a word: the kernel's OOM killer sends SIGKILL
+                code = self._proc.exitcode
+                log.error("training run %s: its process ended with exit code %s", self.run.id, code)
+                self._fail("memory" if code == -signal.SIGKILL else "internal")
+            self._cond.notify_all()
+
+    def _fail(self, kind: str) -> None:
+        with self._cond:
+            self.error, self._ended = kind, "failed"
             self._cond.notify_all()
 
     def _add_sample(self, step: int, text: str) -> None:
         self.run.samples = (self.run.samples + [(step, text)])[-5:]
 
-    def _sample(self, step: int) -> str:
-        """A short text from the model as it is now (seeded by step, so reruns read the same)."""
-        g = torch.Generator().manual_seed(self.run.train_cfg.seed + step)
-        idx = torch.zeros((1, 1), dtype=torch.long)
-        out = generate(self.trainer.model, idx, SAMPLE_CHARS, generator=g)[0, 1:].tolist()
-        return self.dataset.tokenizer.decode(out)
+    def _model(self, weights: bytes):
+        model_cfg = replace(self.run.model_cfg, vocab_size=self.run.vocab_size)
+        model = build_model(model_cfg)
+        model.load_state_dict(train_worker.from_bytes(weights))
+        return model.eval()
 
     def _set_state(self, state: State) -> None:
         with self._cond:
@@ -283,13 +433,27 @@ class TrainingJob:
             self._cond.notify_all()
 
     def _finish(self) -> None:
-        """Keep the trained model for the session; free the optimizer, the data and the thread's refs."""
-        if self.trainer is not None:
-            self.run.model = self.trainer.model.eval()
-            self.trainer.optimizer = None
-            self.trainer = None
-        self.dataset = None
+        """Wait (briefly) for the child's last weights, keep them as the run's model, end the child."""
+        if self._proc is not None:
+            self._stop.set()  # a no-op when the child has ended
+            with self._cond:
+                self._cond.wait_for(lambda: self._ended, STOP_SECONDS)
+            if self._proc.is_alive():
+                self._proc.join(0.5)
+            if self._proc.is_alive():  # still in a step after STOP_SECONDS: end it, freeing its memory
+                log.warning("training run %s: its process did not stop in time; killing it", self.run.id)
+                self._killed = True
+                self._proc.kill()
+                self._proc.join(2)
+        if self._final is not None:
+            try:
+                self.run.model = self._model(self._final)
+            except Exception:  # noqa: BLE001 -- the run keeps its curves, without a model
+                log.exception("training run %s: its weights could not be loaded", self.run.id)
+        self._final, self._snapshots, self.dataset = None, {}, None
+        state = {"done": State.DONE, "failed": State.FAILED}.get(self._ended, State.STOPPED)
         with self._cond:
+            self.state = state
             self.run.version += 1
             self._cond.notify_all()
         gc.collect()

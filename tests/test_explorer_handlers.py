@@ -175,7 +175,7 @@ def test_models_for_every_tab(session, tiny_assets):
     training.start(session, "bigram", bigram(), PASTE)
     assert wait_for(lambda: session.current.steps > 2)
     live, _, info = session.get_model("session:run-1")  # a snapshot while it trains
-    assert live is not session.job.trainer.model and info["step"] >= 2
+    assert not live.training and info["step"] >= 2 and session.job.process_alive()
     training.stop(session)
     assert refused(session.get_model, "pretrained:nope") == "refuse.unknown_model"
     assert refused(session.get_model, "upload:1-x") == "refuse.unknown_model"
@@ -184,7 +184,7 @@ def test_models_for_every_tab(session, tiny_assets):
 def test_sessions_are_separate_and_closed(store):
     a, b = store.get("a"), store.get("b")
     training.start(a, "bigram", bigram(), PASTE)
-    assert wait_for(lambda: state(a) == "running")
+    assert wait_for(lambda: state(a) == "running" and a.current.steps > 0)
     assert state(b) == "idle" and b.model_choices("en") == b.model_choices("en")
     job = a.job
     t0 = time.monotonic()

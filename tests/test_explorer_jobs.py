@@ -1,26 +1,29 @@
-"""Training jobs on worker threads and the server-wide slot pool."""
+"""Training jobs (a child process each) and the server-wide slot pool."""
+import os
+import signal
 import threading
 import time
 
 import pytest
+import torch
 
 from conftest import TEXT
 from helpers import wait_for
-from explorer.jobs import Run, SlotPool, State, TrainingJob, threads_for
+from explorer.jobs import Run, SlotPool, State, TrainingJob, available_cores, threads_for
 from model.config import GPTConfig, TrainConfig
+from faulty_worker import out_of_memory
 from model.data import CharDataset
-from model.train import Trainer
 
 DATA = CharDataset(TEXT, name="test text")
 BIGRAM = GPTConfig(model_type="bigram", vocab_size=DATA.tokenizer.vocab_size, block_size=8)
 TINY_GPT = GPTConfig(vocab_size=DATA.tokenizer.vocab_size, block_size=16, n_embd=32, n_head=4, n_layer=1)
 
 
-def make_job(pool, model_cfg=BIGRAM, paused=False, **train):
+def make_job(pool, model_cfg=BIGRAM, paused=False, target=None, **train):
     train_cfg = TrainConfig(**{"batch_size": 8, "learning_rate": 1e-2, "max_iters": 100_000,
                                "eval_interval": 0, "eval_iters": 2, **train})
     run = Run("run-1", 1, model_cfg, train_cfg, DATA.name, DATA.tokenizer.vocab_size)
-    return TrainingJob(run, DATA, pool, start_paused=paused).start()
+    return TrainingJob(run, DATA, pool, start_paused=paused, target=target).start()
 
 
 @pytest.fixture
@@ -92,7 +95,7 @@ def test_start_pause_step_resume_stop(pool):
     assert job.stop(wait=5)
     assert time.monotonic() - t0 < 5
     assert job.state == State.STOPPED
-    assert job.trainer is None and job.run.model is not None  # optimizer freed, model kept
+    assert not job.process_alive() and job.run.model is not None  # its process (and memory) gone, model kept
     assert not job.run.model.training
     assert pool.active == set()
 
@@ -119,7 +122,7 @@ def test_step_from_paused_start(pool):
 
 def test_stop_interrupts_a_long_evaluation(pool):
     job = make_job(pool, TINY_GPT, eval_interval=1, eval_iters=100_000)  # an evaluation of hours
-    assert wait_for(lambda: job.trainer is not None, 20)
+    assert wait_for(lambda: job.started, 20)
     time.sleep(0.3)
     t0 = time.monotonic()
     assert job.stop(wait=5)
@@ -139,23 +142,44 @@ def test_queued_job_waits_for_a_slot():
     second.stop()
 
 
-def test_a_failing_run_reports_its_error(pool, monkeypatch):
-    def boom(self):
-        raise RuntimeError("out of memory (simulated)")
-
-    monkeypatch.setattr(Trainer, "step", boom)
-    job = make_job(pool)
+def test_a_failing_run_reports_its_error(pool, caplog):
+    job = make_job(pool, target=out_of_memory)
     assert wait_for(lambda: job.state == State.FAILED)
     assert job.error == "memory"  # the kind, not the raw text (the log has the traceback)
-    assert pool.active == set()
+    assert pool.active == set() and not job.process_alive()
+    assert "out of memory (simulated)" in caplog.text
+
+
+def test_a_killed_process_is_a_failed_run(pool):
+    job = make_job(pool)
+    assert wait_for(lambda: job.run.steps > 2)
+    os.kill(job.pid, signal.SIGKILL)  # what the kernel's OOM killer does
+    assert wait_for(lambda: job.state == State.FAILED)
+    assert job.error == "memory" and pool.active == set()
+
+
+def test_two_runs_train_in_two_processes_sharing_the_cores():
+    pool = SlotPool(2, cores=2)
+    jobs = [make_job(pool), make_job(pool)]
+    assert wait_for(lambda: all(j.run.steps > 2 for j in jobs))
+    assert len({j.pid for j in jobs} | {os.getpid()}) == 3
+    assert [j.threads for j in jobs] == [1, 1]  # two at once: a core each
+    jobs[0].stop()
+    assert wait_for(lambda: jobs[1].threads == 2)  # alone: both cores
+    jobs[1].stop()
+    assert pool.active == set() and pool.tuners == {}
 
 
 def test_snapshot_is_a_copy(pool):
     job = make_job(pool, TINY_GPT)
     assert wait_for(lambda: job.run.steps > 2)
     snap = job.snapshot_model()
-    assert snap is not job.trainer.model and not snap.training
+    assert not snap.training and snap.config.n_embd == TINY_GPT.n_embd
+    assert wait_for(lambda: job.run.steps > 10)
+    later = job.snapshot_model()  # the weights as they are now; the first copy did not move
+    assert later is not snap and not torch.equal(later.lm_head.weight, snap.lm_head.weight)
     job.stop()
+    assert job.snapshot_model() is job.run.model
 
 
 def test_eta_from_recent_pace():
@@ -164,3 +188,18 @@ def test_eta_from_recent_pace():
     run.recent.extend([(0.0, 0), (10.0, 100)])
     run.steps = 100
     assert run.eta() == pytest.approx(90.0)
+
+
+@pytest.mark.parametrize("files, expected", [
+    ({"cpu.max": "200000 100000\n"}, 2),                                  # cgroup v2, 2 vCPUs
+    ({"cpu.max": "max 100000\n"}, None),                                  # v2, no quota
+    ({"cpu/cpu.cfs_quota_us": "150000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 2),  # v1, 1.5 CPUs
+    ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),   # v1, none
+    ({}, None),
+])
+def test_cores_follow_the_container_quota(tmp_path, files, expected):
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    mine = len(os.sched_getaffinity(0))
+    assert available_cores(tmp_path) == (min(expected, mine) if expected else mine)

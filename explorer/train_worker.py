@@ -1,0 +1,143 @@
+"""The training process: each run trains in a child process of its own, driven over a pipe.
+
+Why a process and not a thread: a thread that trains after other threads have used torch runs
+~20% slower on some CPUs (every thread that used torch keeps its own OpenMP team; they spin and
+switch). A child process owns its OpenMP runtime, so training in the app runs at the CLI's speed.
+This module imports torch and model/ only (no gradio): the process server preloads it.
+
+Commands (parent -> child), each with a sequence number where it changes what the child does:
+    ("run", seq)          train until told otherwise
+    ("steps", k, seq)     k more optimizer steps (while paused), then idle
+    ("pause", seq)        finish the current step, then idle
+    ("threads", n)        torch.set_num_threads(n)
+    ("snapshot", rid)     send the weights as they are now
+Events (child -> parent):
+    ("ready",)                            the model and optimizer are built
+    ("eval", step, train, val, sample, seconds)   the step-0 evaluation
+    ("step", StepLog, sample|None, seconds)      one optimizer step (sample on evaluation steps)
+    ("idle", seq)                         all commands up to seq are done; nothing to do
+    ("snapshot", rid, weights|None)
+    ("final", weights|None, done)         the run ended (done: reached max_iters); the child exits
+    ("error", kind, traceback)            kind is "memory" or "internal"; the child exits
+Stop is a multiprocessing.Event, so an evaluation is cut short between two batches.
+"""
+import io
+import time
+import traceback
+
+import torch
+import torch._dynamo  # noqa: F401 -- AdamW imports it (~1.7 s); preloaded, a run starts in ~0.3 s
+
+from model.data import CharDataset
+from model.sampling import generate
+from model.tokenizer import CharTokenizer
+from model.train import Interrupted, Trainer
+
+SAMPLE_CHARS = 200  # characters sampled from the model at every evaluation
+
+
+def to_bytes(model) -> bytes:
+    """The weights as bytes (torch.save of the state dict; tied weights stay tied)."""
+    buf = io.BytesIO()
+    torch.save({k: v.detach().cpu() for k, v in model.state_dict().items()}, buf)
+    return buf.getvalue()
+
+
+def from_bytes(data: bytes) -> dict:
+    return torch.load(io.BytesIO(data), weights_only=True)  # tensors only, never code
+
+
+def failure_kind(e: BaseException) -> str:
+    return "memory" if isinstance(e, MemoryError) or "out of memory" in str(e).lower() else "internal"
+
+
+class Worker:
+    def __init__(self, conn, stop, model_cfg, train_cfg, dataset: CharDataset):
+        self.conn, self.stop = conn, stop
+        self.model_cfg, self.train_cfg, self.dataset = model_cfg, train_cfg, dataset
+        self.trainer: Trainer | None = None
+        self.budget: int | None = 0  # steps still to do; None: until paused
+        self.seq = self.acked = 0
+
+    def serve(self) -> None:
+        try:
+            while not self.stop.is_set():
+                self._commands(wait=self.budget == 0)
+                if self.stop.is_set() or self.budget == 0:
+                    continue
+                if self.trainer is None:
+                    self._build()
+                self._step()
+                if self.trainer.done:
+                    break
+        except Interrupted:  # stopped in the middle of an evaluation
+            pass
+        except Exception as e:  # noqa: BLE001 -- reported to the parent, which shows the kind
+            self.conn.send(("error", failure_kind(e), traceback.format_exc()))
+            return
+        done = self.trainer is not None and self.trainer.done
+        self.conn.send(("final", to_bytes(self.trainer.model) if self.trainer else None, done))
+
+    def _commands(self, wait: bool) -> None:
+        """Handle every pending command; when wait, first block (checking stop) until one comes."""
+        self._ack()
+        while wait and not self.stop.is_set() and not self.conn.poll(0.1):
+            pass
+        while not self.stop.is_set() and self.conn.poll():
+            msg = self.conn.recv()
+            kind = msg[0]
+            if kind == "run":
+                self.budget, self.seq = None, msg[1]
+            elif kind == "steps":
+                self.budget = None if self.budget is None else self.budget + msg[1]
+                self.seq = msg[2]
+            elif kind == "pause":
+                self.budget, self.seq = 0, msg[1]
+            elif kind == "threads":
+                torch.set_num_threads(msg[1])
+            elif kind == "snapshot":
+                self.conn.send(("snapshot", msg[1], to_bytes(self.trainer.model) if self.trainer else None))
+        self._ack()
+
+    def _ack(self) -> None:
+        if self.budget == 0 and self.acked < self.seq:
+            self.conn.send(("idle", self.seq))
+            self.acked = self.seq
+
+    def _build(self) -> None:
+        self.trainer = Trainer.from_configs(self.model_cfg, self.train_cfg, self.dataset)
+        self.trainer.should_stop = self.stop.is_set  # Stop never waits for a whole evaluation
+        self.conn.send(("ready",))
+        if self.train_cfg.eval_interval > 0:  # the step-0 evaluation, as trainer.run() does
+            t0 = time.perf_counter()
+            ev = self.trainer.evaluate()
+            sample = self._sample(0)
+            self.conn.send(("eval", 0, ev["train"], ev["val"], sample, time.perf_counter() - t0))
+
+    def _step(self) -> None:
+        t0 = time.perf_counter()
+        log = self.trainer.step()
+        sample = self._sample(log.step) if log.val_loss is not None else None
+        self.conn.send(("step", log, sample, time.perf_counter() - t0))
+        if self.budget is not None:
+            self.budget -= 1
+
+    def _sample(self, step: int) -> str:
+        """A short text from the model as it is now (seeded by step, so reruns read the same)."""
+        g = torch.Generator().manual_seed(self.train_cfg.seed + step)
+        idx = torch.zeros((1, 1), dtype=torch.long)
+        out = generate(self.trainer.model, idx, SAMPLE_CHARS, generator=g)[0, 1:].tolist()
+        return self.dataset.tokenizer.decode(out)
+
+
+def main(conn, stop, model_cfg, train_cfg, text: str, chars: list[str], name: str, threads: int | None) -> None:
+    """The child process's entry point."""
+    try:
+        if threads:
+            torch.set_num_threads(threads)
+        dataset = CharDataset(text, CharTokenizer(chars), name=name)
+        Worker(conn, stop, model_cfg, train_cfg, dataset).serve()
+    except Exception as e:  # noqa: BLE001 -- e.g. out of memory while building the dataset
+        conn.send(("error", failure_kind(e), traceback.format_exc()))
+    finally:
+        conn.close()
