@@ -72,6 +72,8 @@ class Worker:
                     break
         except Interrupted:  # stopped in the middle of an evaluation
             pass
+        except (EOFError, OSError):  # the pipe broke: the parent has gone, nobody to report to
+            raise
         except Exception as e:  # noqa: BLE001 -- reported to the parent, which shows the kind
             self.conn.send(("error", failure_kind(e), traceback.format_exc()))
             return
@@ -137,6 +139,8 @@ def main(conn, stop, model_cfg, train_cfg, text: str, chars: list[str], name: st
             torch.set_num_threads(threads)
         dataset = CharDataset(text, CharTokenizer(chars), name=name)
         Worker(conn, stop, model_cfg, train_cfg, dataset).serve()
+    except (EOFError, OSError):  # the parent has gone (the app was killed): end quietly
+        pass
     except Exception as e:  # noqa: BLE001 -- e.g. out of memory while building the dataset
         conn.send(("error", failure_kind(e), traceback.format_exc()))
     finally:
