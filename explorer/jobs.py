@@ -1,23 +1,18 @@
-"""Training off the request thread: a child process per run, and a server-wide pool of training slots."""
+"""Training off the request thread: each run trains in a child process, driven from here."""
 import gc
 import itertools
 import logging
-import math
 import multiprocessing
-import os
 import signal
 import threading
-import time
-from collections import deque
 from dataclasses import replace
 from enum import Enum
-from pathlib import Path
-
-import numpy as np
 
 from model.gpt import build_model
 
 from . import train_worker
+from .pool import SlotPool
+from .run import Run
 
 log = logging.getLogger("explorer")
 _job_ids = itertools.count(1)
@@ -43,7 +38,6 @@ def warm_up() -> None:
         from multiprocessing import forkserver
         forkserver.ensure_running()
 
-
 class State(str, Enum):
     QUEUED = "queued"    # waiting for a training slot
     RUNNING = "running"
@@ -55,136 +49,6 @@ class State(str, Enum):
     @property
     def live(self) -> bool:
         return self in (State.QUEUED, State.RUNNING, State.PAUSED)
-
-
-def available_cores(cgroup: Path = Path("/sys/fs/cgroup")) -> int:
-    """CPUs this process may use: its affinity, capped by a cgroup CPU quota (a container, such as
-    a Space's 2 vCPUs, often sees every core of its host in os.cpu_count())."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    for quota_file, period_file in (("cpu.max", None), ("cpu/cpu.cfs_quota_us", "cpu/cpu.cfs_period_us")):
-        try:
-            if period_file is None:  # cgroup v2: "max 100000" or "200000 100000"
-                quota, period = (cgroup / quota_file).read_text().split()[:2]
-            else:                     # cgroup v1: quota -1 when unlimited
-                quota, period = (cgroup / quota_file).read_text(), (cgroup / period_file).read_text()
-            if quota.strip() not in ("max", "-1"):
-                cores = min(cores, max(1, math.ceil(int(quota) / int(period))))
-            break
-        except (OSError, ValueError):
-            continue
-    return cores
-
-
-def threads_for(active: int, cores: int) -> int:
-    """Intra-op threads so that `active` trainings share `cores` without oversubscribing them."""
-    return max(1, cores // max(1, active))
-
-
-class SlotPool:
-    """At most `size` trainings compute at once across the server; the others wait in FIFO order."""
-
-    def __init__(self, size: int, max_waiting: int = 30, cores: int | None = None, tune_threads: bool = True):
-        self.size, self.max_waiting = size, max_waiting
-        self.cores = cores or int(os.environ.get("GPT_EXPLORER_THREADS", 0)) or available_cores()
-        self.tune_threads = tune_threads
-        self.active: set[str] = set()
-        self.tuners: dict[str, object] = {}  # job id -> callable(threads) of each active job
-        self.waiting: deque[str] = deque()
-        self.cond = threading.Condition()
-
-    def full(self) -> bool:
-        with self.cond:
-            return len(self.active) >= self.size and len(self.waiting) >= self.max_waiting
-
-    def acquire(self, job_id: str, cancelled, poll: float = 0.1, tune=None) -> bool:
-        """Wait for a slot in turn; False (and out of the line) as soon as cancelled() is true.
-
-        tune, if given, is called with the job's share of the cores now and whenever it changes."""
-        with self.cond:
-            self.waiting.append(job_id)
-            try:
-                while not (self.waiting[0] == job_id and len(self.active) < self.size):
-                    if cancelled():
-                        return False
-                    self.cond.wait(poll)
-                self.active.add(job_id)
-                if tune is not None:
-                    self.tuners[job_id] = tune
-                self._retune()
-                return True
-            finally:
-                self.waiting.remove(job_id)
-                self.cond.notify_all()
-
-    def release(self, job_id: str) -> None:
-        with self.cond:
-            self.active.discard(job_id)
-            self.tuners.pop(job_id, None)
-            self._retune()
-            self.cond.notify_all()
-
-    def position(self, job_id: str) -> int | None:
-        """1 for the next in line, 2 for the one after, ...; None when not waiting."""
-        with self.cond:
-            return self.waiting.index(job_id) + 1 if job_id in self.waiting else None
-
-    def _retune(self) -> None:
-        # one training gets every core, two get one each (each trains in its own process)
-        if self.tune_threads and self.active:
-            n = threads_for(len(self.active), self.cores)
-            for tune in self.tuners.values():
-                tune(n)
-
-
-class Run:
-    """One training run's record: curves for the chart, samples, and the model once it ends."""
-
-    def __init__(self, run_id: str, number: int, model_cfg, train_cfg, corpus: str, vocab_size: int):
-        self.id, self.number = run_id, number
-        self.model_cfg, self.train_cfg = model_cfg, train_cfg
-        self.corpus, self.vocab_size = corpus, vocab_size
-        self.steps = 0
-        self.loss = np.full(train_cfg.max_iters, np.nan, dtype=np.float32)  # minibatch loss per step
-        self.evals: list[tuple[int, float, float]] = []  # (step, train, val)
-        self.samples: list[tuple[int, str]] = []          # (step, text), the last few
-        self.lr = 0.0
-        self.tokens_per_s = 0.0
-        self.elapsed = 0.0
-        self.wall = 0.0      # seconds spent training, evaluating and sampling (pauses excluded)
-        self.recent: deque[tuple[float, int]] = deque(maxlen=40)  # (wall time, step) every 0.25 s
-        self.model = None    # set when the run ends; the live model is the job's
-        self.tokenizer = None
-        self.version = 0     # bumped on every change, so the UI redraws only when needed
-
-    @property
-    def label(self) -> str:
-        return f"run {self.number} · {self.model_cfg.model_type}"
-
-    def record(self, step_log) -> None:
-        i = step_log.step - 1
-        if step_log.loss is not None and 0 <= i < len(self.loss):
-            self.loss[i] = step_log.loss
-        self.steps = step_log.step
-        self.lr, self.tokens_per_s, self.elapsed = step_log.lr, step_log.tokens_per_s, step_log.elapsed
-        if step_log.val_loss is not None:
-            self.evals.append((step_log.step, step_log.train_loss, step_log.val_loss))
-        now = time.monotonic()
-        if not self.recent or now - self.recent[-1][0] >= 0.25:  # about a 10 s window for the ETA
-            self.recent.append((now, step_log.step))
-        self.version += 1
-
-    def eta(self) -> float | None:
-        """Seconds to max_iters at the recent pace (evaluations included), or None if unknown."""
-        if len(self.recent) < 2:
-            return None
-        (t0, s0), (t1, s1) = self.recent[0], self.recent[-1]
-        if s1 <= s0 or t1 <= t0:
-            return None
-        return (self.train_cfg.max_iters - self.steps) * (t1 - t0) / (s1 - s0)
-
 
 class TrainingJob:
     """Trains one Run in a child process; start/pause/resume/step/stop are safe from any thread.

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from .errors import Refusal
 from .i18n import t
-from .jobs import Run, SlotPool, TrainingJob
+from .jobs import TrainingJob
+from .pool import SlotPool
+from .run import Run
 from .limits import Limits, count_params
 from .models import list_pretrained, load_pretrained, summary
 

@@ -11,7 +11,7 @@ import torch
 from conftest import TEXT
 from helpers import refused, wait_for
 from explorer import training
-from explorer.jobs import SlotPool
+from explorer.pool import SlotPool
 from explorer.limits import Limits, preset_values
 from explorer.models import load_zip
 from explorer.session import SessionStore
