@@ -154,5 +154,6 @@ def test_phone_screen_and_closing_the_tab_stops_training(browser, app):
     while time.monotonic() < end and job.thread.is_alive():
         time.sleep(0.05)
     assert not job.thread.is_alive() and job.state.value == "stopped"
+    assert job.pid is not None and not job.process_alive()  # its training process has exited
     assert not mine & set(store.sessions)
     context.close()
