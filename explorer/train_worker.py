@@ -21,6 +21,7 @@ Events (child -> parent):
     ("error", kind, traceback)            kind is "memory" or "internal"; the child exits
 Stop is a multiprocessing.Event, so an evaluation is cut short between two batches.
 """
+import ctypes
 import io
 import time
 import traceback
@@ -45,6 +46,14 @@ def to_bytes(model) -> bytes:
 
 def from_bytes(data: bytes) -> dict:
     return torch.load(io.BytesIO(data), weights_only=True)  # tensors only, never code
+
+
+def release_free_memory() -> None:
+    """Return the heap's free pages to the OS (glibc keeps them after a step's tensors are freed)."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def failure_kind(e: BaseException) -> str:
@@ -105,6 +114,7 @@ class Worker:
         if self.budget == 0 and self.acked < self.seq:
             self.conn.send(("idle", self.seq))
             self.acked = self.seq
+            release_free_memory()  # a paused run may sit for long: hand freed activations back
 
     def _build(self) -> None:
         self.trainer = Trainer.from_configs(self.model_cfg, self.train_cfg, self.dataset)
