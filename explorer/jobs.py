@@ -8,6 +8,8 @@ import threading
 from dataclasses import replace
 from enum import Enum
 
+import torch
+
 from model.gpt import build_model
 
 from . import train_worker
@@ -181,8 +183,9 @@ class TrainingJob:
     def _spawn(self) -> None:
         ds = self.dataset
         self._conn, child = _CTX.Pipe()
+        ids = torch.cat([ds.train_data, ds.val_data]).numpy()  # numpy: pickled as bytes, not shared memory
         args = (child, self._stop, self.run.model_cfg, self.run.train_cfg, ds.text, ds.tokenizer.chars, ds.name,
-                self._threads)
+                ids, self._threads)
         self._proc = _CTX.Process(target=self._target, args=args, name=f"train-{self.run.id}", daemon=True)
         self._proc.start()
         child.close()
@@ -315,9 +318,5 @@ class TrainingJob:
             except Exception:  # noqa: BLE001 -- the run keeps its curves, without a model
                 log.exception("training run %s: its weights could not be loaded", self.run.id)
         self._final, self._snapshots, self.dataset = None, {}, None
-        state = {"done": State.DONE, "failed": State.FAILED}.get(self._ended, State.STOPPED)
-        with self._cond:
-            self.state = state
-            self.run.version += 1
-            self._cond.notify_all()
+        self._set_state({"done": State.DONE, "failed": State.FAILED}.get(self._ended, State.STOPPED))
         gc.collect()

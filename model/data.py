@@ -90,11 +90,13 @@ def check_text(text: str, max_chars: int = MAX_TEXT_CHARS) -> str:
 class CharDataset:
     """A corpus encoded as ids, split 90/10 into train and val, as in the lecture."""
 
-    def __init__(self, text: str, tokenizer: CharTokenizer | None = None, name: str = "text"):
+    def __init__(self, text: str, tokenizer: CharTokenizer | None = None, name: str = "text",
+                 ids: torch.Tensor | None = None):
+        """ids, if given, are the text already encoded with tokenizer (it is not encoded again)."""
         self.text = text
         self.name = name
         self.tokenizer = tokenizer or CharTokenizer.from_text(text)
-        data = torch.tensor(self.tokenizer.encode(text), dtype=torch.long)
+        data = ids if ids is not None else torch.tensor(self.tokenizer.encode(text), dtype=torch.long)
         n = int(0.9 * len(data))  # first 90% will be train, rest val
         self.train_data = data[:n]
         self.val_data = data[n:]

@@ -55,6 +55,9 @@ def test_dataset_split_and_vectorised_batch():
     # same generator seed, same batch
     xb2, _ = ds.get_batch("train", 4, 8, torch.Generator().manual_seed(0))
     assert torch.equal(xb, xb2)
+    # given the ids already encoded (as a training process is), the same dataset without encoding
+    again = CharDataset(text, ds.tokenizer, ids=torch.cat([ds.train_data, ds.val_data]))
+    assert torch.equal(again.train_data, ds.train_data) and torch.equal(again.val_data, ds.val_data)
 
 
 def test_dataset_refuses_short_and_bad_text():
