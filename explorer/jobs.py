@@ -5,6 +5,7 @@ import logging
 import multiprocessing
 import signal
 import threading
+import time
 from dataclasses import replace
 from enum import Enum
 
@@ -18,7 +19,7 @@ from .run import Run
 
 log = logging.getLogger("explorer")
 _job_ids = itertools.count(1)
-STOP_SECONDS = 4.0  # how long a stopped run's process may take to finish its step and send its weights
+STOP_SECONDS = 3.5  # how long a stopped run's process may take to finish its step, send its weights and exit
 
 
 def _context():
@@ -303,15 +304,16 @@ class TrainingJob:
         """Wait (briefly) for the child's last weights, keep them as the run's model, end the child."""
         if self._proc is not None:
             self._stop.set()  # a no-op when the child has ended
+            deadline = time.monotonic() + STOP_SECONDS
             with self._cond:
                 self._cond.wait_for(lambda: self._ended, STOP_SECONDS)
-            if self._proc.is_alive():
-                self._proc.join(0.5)
+            self._proc.join(max(0.1, deadline - time.monotonic()))  # it exits right after its last message
             if self._proc.is_alive():  # still in a step after STOP_SECONDS: end it, freeing its memory
-                log.warning("training run %s: its process did not stop in time; killing it", self.run.id)
+                if not self._ended:
+                    log.warning("training run %s: its process did not stop in time; killing it", self.run.id)
                 self._killed = True
                 self._proc.kill()
-                self._proc.join(2)
+                self._proc.join(1)
         if self._final is not None:
             try:
                 self.run.model = self._model(self._final)
