@@ -21,9 +21,9 @@ def main(argv=None):
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     import torch
 
-    from explorer.jobs import warm_up  # after argparse, so --help answers at once
+    from explorer.training.spawn import warm_up  # after argparse, so --help answers at once
     from explorer.limits import Limits
-    from explorer.pool import available_cores
+    from explorer.training.pool import available_cores
     from explorer.ui import build_ui, launch_options
 
     # inspection and sampling run here; a container may show torch every core of its host

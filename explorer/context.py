@@ -1,13 +1,17 @@
 """What every tab builder receives: the session store, the shared header controls, and the
 registry of translatable text (so a language switch relabels every component)."""
+import logging
 from dataclasses import dataclass, field
 from typing import Callable
 
 import gradio as gr
 
+from .errors import Refusal
 from .i18n import DEFAULT_LANG, t
 from .limits import Limits
 from .session import Session, SessionStore
+
+log = logging.getLogger("explorer")
 
 TEXT_PROPS = ("label", "info", "placeholder")  # component properties that hold i18n keys
 
@@ -54,6 +58,13 @@ class Labels:
 
 
 @dataclass
+class LastViews:
+    """Each view's last arguments in a session (by view name), so a language switch redraws what the
+    visitor last saw, not the defaults."""
+    args: dict[str, tuple] = field(default_factory=dict)
+
+
+@dataclass
 class AppContext:
     """Shared by all tabs: build components with ctx.labels.make, find the session with ctx.session."""
     store: SessionStore
@@ -68,4 +79,30 @@ class AppContext:
         return self.store.get(getattr(request, "session_hash", None))
 
     def on_language(self, outputs: list, fn: Callable) -> None:
+        """fn(session, lang) -> a value per output, called when the language changes (and on load)."""
         self.refreshers.append((outputs, fn))
+
+    @staticmethod
+    def remember(session: Session, view: str, args: tuple) -> None:
+        """Keep a view's arguments (call it when the view is drawn), for redraw()."""
+        session.state(LastViews).args[view] = tuple(args)
+
+    @staticmethod
+    def last(session: Session, view: str) -> tuple | None:
+        return session.state(LastViews).args.get(view)
+
+    def redraw(self, view: str, outputs: list, render: Callable, default: Callable[[Session], tuple]) -> None:
+        """On a language switch, render(session, *args, lang) again with the view's last arguments
+        (default(session) before it was ever drawn). A view that cannot be drawn keeps what it shows:
+        a language switch never fails because of one view."""
+        def refresh(session: Session, lang: str) -> list:
+            args = self.last(session, view)
+            try:
+                return render(session, *(default(session) if args is None else args), lang)
+            except Refusal:  # nothing to draw yet (no model, no corpus): the view says so when used
+                return [gr.skip()] * len(outputs)
+            except Exception:  # noqa: BLE001 -- logged once; the other views still switch
+                log.exception("redrawing %s in %s failed", view, lang)
+                return [gr.skip()] * len(outputs)
+
+        self.on_language(outputs, refresh)

@@ -2,8 +2,6 @@
 import logging
 from contextlib import contextmanager
 
-import gradio as gr
-
 from model.checkpoint import CheckpointError
 from model.data import CorpusError
 
@@ -26,8 +24,11 @@ class Refusal(Exception):
         return self.message("en")
 
 
-def to_gr_error(e: Exception, lang: str) -> gr.Error:
-    """A readable gr.Error for a refusal or a known model-side error; never raw internals otherwise."""
+def to_gr_error(e: Exception, lang: str):
+    """A readable gr.Error for a refusal or a known model-side error; never raw internals otherwise.
+    Gradio prints a traceback for every gr.Error unless told not to: a refusal is no fault, and a
+    real fault is logged here once, with its traceback, through the "explorer" logger."""
+    import gradio as gr  # here, not at the top: the training process imports Refusal, never gradio
     if isinstance(e, Refusal):
         text = e.message(lang)
     elif isinstance(e, CorpusError):
@@ -37,15 +38,17 @@ def to_gr_error(e: Exception, lang: str) -> gr.Error:
     else:
         log.exception("unexpected error in a handler")
         text = t("error.internal", lang)
-    return gr.Error(text, title=t("error.title", lang), duration=10)
+    return gr.Error(text, title=t("error.title", lang), duration=10, print_exception=False)
 
 
 @contextmanager
 def user_errors(lang: str):
     """Turn any exception raised inside into a gr.Error the user can read (gr.Error passes through)."""
+    import gradio as gr
     try:
         yield
-    except gr.Error:
+    except gr.Error as e:
+        e.print_exception = False  # raised on purpose somewhere inside: a message, not a fault
         raise
     except Exception as e:  # noqa: BLE001 -- the boundary: nothing raw reaches the browser
         raise to_gr_error(e, lang) from None

@@ -1,14 +1,18 @@
-"""build_ui(): the shared header, one tab per registry entry, the API, and the wiring across them."""
+"""build_ui(): the shared header, every feature of the registry (its API, then its tab), and the
+wiring across them (the language switch)."""
+import importlib
+
 import gradio as gr
 
 from . import api, header
-from .context import AppContext, Labels
+from .context import AppContext, Labels, LastViews
+from .feature import Feature
+from .groups import STATUS
 from .i18n import normalize_lang, t
 from .limits import Limits
 from .models import assets_dir as find_assets
+from .registry import FEATURES, every_feature
 from .session import SessionStore
-from .tabs import TABS
-from .tabs.lecture import CSS as LECTURE_CSS
 
 QUEUE_SIZE = 128          # waiting events of all kinds; a class of 30 polls at most one tick each
 QUEUE_POLL_SECONDS = 0.02  # see _calm_queue
@@ -32,31 +36,13 @@ CSS = """
 #upload { align-self: flex-start; margin-top: 28px; max-height: 44px; }
 @media (max-width: 640px) { #upload { margin-top: 0; } }
 #model-card p { margin: 0 0 4px 0; font-size: 14px; }
-.banner { padding: 8px 12px; border-radius: 8px; font-weight: 500; background: rgba(127,127,127,0.10);
-          overflow-wrap: anywhere; }
-.banner .icon { display: inline-block; width: 1.2em; }
-.banner-running { background: rgba(46,160,67,0.14); }
-.banner-queued { background: rgba(255,193,7,0.20); }
-.banner-paused { background: rgba(33,150,243,0.14); }
-.banner-done { background: rgba(46,160,67,0.22); }
-.banner-failed { background: rgba(229,57,53,0.16); }
-.stats { display: flex; flex-wrap: wrap; gap: 6px; }
-.stat { flex: 1 1 92px; min-width: 84px; padding: 5px 10px; border-radius: 8px;
-        border: 1px solid var(--border-color-primary); background: var(--block-background-fill); }
-.stat .k { font-size: 12px; color: var(--body-text-color-subdued); white-space: nowrap; }
-.stat .v { font-size: 16px; font-weight: 600; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .mono textarea { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px; }
-#train-controls button { min-width: 84px; }
-#config-note p { margin: 0; font-size: 13px; }
 /* a slider's label keeps a readable width in a narrow column: its number box wraps below it rather
    than squeezing the label to a character a line (Chinese text may break anywhere) */
 .head:has(> .tab-like-container) > label { flex: 1 1 8em; min-width: min(8em, 100%); }
 @media (max-width: 640px) {
   #header { flex-direction: column; align-items: flex-start; }
   #header > * { width: 100%; }
-  #train-controls { gap: 6px; }
-  #train-controls button { min-width: calc(33% - 6px); flex: 1 1 calc(33% - 6px); }
-  .stat { flex: 1 1 calc(50% - 6px); }
 }
 """
 
@@ -65,16 +51,18 @@ def build_ui(assets_dir=None, limits: Limits | None = None) -> gr.Blocks:
     """The whole app, not launched: header, tabs, API. assets_dir defaults to $GPT_EXPLORER_ASSETS
     or ./assets; limits to Limits.from_env()."""
     limits = limits or Limits.from_env()
-    store = SessionStore(find_assets(assets_dir), limits)
+    store = SessionStore(find_assets(assets_dir), limits,
+                         states=[LastViews] + [f.state for f in every_feature() if f.state])
     ctx = AppContext(store, limits, Labels())
     with gr.Blocks(title="GPT Explorer", delete_cache=(3600, 3600), analytics_enabled=False) as demo:
         header.build(ctx)
         api.register(ctx)  # first, so the API's names are never taken by a tab's private events
+        for feature in every_feature():
+            if feature.api:
+                resolve(feature.api)(ctx)
         with gr.Tabs(elem_id="tabs"):
-            for spec in TABS:
-                tab = gr.Tab(t(spec.title_key, "en"), id=spec.id, elem_id=f"tab-{spec.id}")
-                with ctx.labels.add(tab, label=spec.title_key):
-                    spec.build(ctx)
+            for feature in FEATURES:
+                build_tab(ctx, feature)
         _wire_language(ctx, demo)
 
         def on_unload(request: gr.Request):
@@ -86,6 +74,28 @@ def build_ui(assets_dir=None, limits: Limits | None = None) -> gr.Blocks:
     _calm_queue(demo)
     demo.explorer_store = store  # app.py and the tests reach the sessions through this
     return demo
+
+
+def resolve(fn):
+    """A feature's builder or API: the function, or "package.module:name" (a feature whose package
+    a training process imports names its gradio code this way, so that process never loads gradio)."""
+    if isinstance(fn, str):
+        module, _, name = fn.partition(":")
+        return getattr(importlib.import_module(module), name)
+    return fn
+
+
+def build_tab(ctx: AppContext, feature: Feature, parent: str = "") -> dict:
+    """A feature's tab: its own content, then its sections as sub-tabs."""
+    tab_id = f"{parent}-{feature.id}" if parent else feature.id
+    with ctx.labels.add(gr.Tab(t(feature.title_key, "en"), id=tab_id, elem_id=f"tab-{tab_id}"),
+                        label=feature.title_key):
+        out = resolve(feature.build)(ctx) if feature.build else {}
+        if feature.sections:
+            with gr.Tabs(elem_id=f"{tab_id}-tabs"):
+                for section in feature.sections:
+                    out[section.id] = build_tab(ctx, section, parent=tab_id)
+    return out
 
 
 def _calm_queue(demo: gr.Blocks) -> None:
@@ -123,7 +133,7 @@ def _wire_language(ctx: AppContext, demo: gr.Blocks) -> None:
             merged[id(comp)] = {**merged.get(id(comp), {}), **_as_update(value)}
         return [merged.get(id(c), gr.skip()) for c in outputs]
 
-    common = dict(outputs=outputs, show_progress="hidden", concurrency_id="status", api_visibility="private")
+    common = dict(outputs=outputs, show_progress="hidden", api_visibility="private", **STATUS)
     demo.load(set_language, [ctx.lang], js=JS_INITIAL_LANG, **common)
     ctx.lang.input(set_language, [ctx.lang], js=JS_REMEMBER_LANG, **common)
 
@@ -131,4 +141,4 @@ def _wire_language(ctx: AppContext, demo: gr.Blocks) -> None:
 def launch_options() -> dict:
     """launch() settings for a public Space: capped uploads, no monitoring page, no SSR, no raw errors."""
     return dict(max_file_size=MAX_FILE_SIZE, enable_monitoring=False, ssr_mode=False, show_error=False,
-                css=CSS + LECTURE_CSS, theme=gr.themes.Default())
+                css=CSS + "".join(f.css for f in every_feature()), theme=gr.themes.Default())

@@ -1,12 +1,20 @@
 """Typed configs for the models and for training, plus the named presets."""
+import inspect
+import io
+import textwrap
+import tokenize
 from dataclasses import dataclass, asdict, fields, replace
+
+# the allowed values, shared by validate() and the CLI's choices
+MODEL_TYPES = ("bigram", "gpt")
+DTYPES = ("float32", "bfloat16", "auto")
 
 
 @dataclass(frozen=True)
 class GPTConfig:
     """Model hyperparameters, with the lecture's names."""
     model_type: str = "gpt"   # "bigram" (lecture's bigram.py) or "gpt" (lecture's gpt.py)
-    vocab_size: int = 65      # V: number of distinct characters
+    vocab_size: int = 65      # V: number of distinct characters, set from the corpus
     block_size: int = 64      # T max: context length the model can see
     n_embd: int = 128         # C: embedding channels (unused by the bigram)
     n_head: int = 4           # nh: attention heads per layer, head size hs = C // nh
@@ -14,7 +22,7 @@ class GPTConfig:
     dropout: float = 0.0      # dropout rate in attention, residual and feed-forward
 
     def validate(self) -> "GPTConfig":
-        if self.model_type not in ("bigram", "gpt"):
+        if self.model_type not in MODEL_TYPES:
             raise ValueError(f"model_type must be 'bigram' or 'gpt', got {self.model_type!r}")
         for name in ("vocab_size", "block_size", "n_embd", "n_head", "n_layer"):
             value = getattr(self, name)
@@ -35,16 +43,16 @@ class GPTConfig:
 class TrainConfig:
     """Optimisation settings for one training run."""
     batch_size: int = 32      # B: independent sequences per step
-    learning_rate: float = 1e-3
-    max_iters: int = 3000
+    learning_rate: float = 1e-3  # peak AdamW step size (after warmup)
+    max_iters: int = 3000     # optimizer steps in the whole run
     eval_interval: int = 300  # evaluate every this many steps; 0 = only at the end
     eval_iters: int = 200     # batches averaged by estimate_loss
     warmup_iters: int = 0     # linear warmup steps
     lr_decay: bool = False    # cosine decay to min_lr over max_iters
-    min_lr: float = 0.0
-    weight_decay: float = 0.01  # AdamW's default, as in the lecture
-    grad_clip: float = 0.0    # 0 = no clipping
-    seed: int = 1337
+    min_lr: float = 0.0       # where the cosine ends; unused without lr_decay
+    weight_decay: float = 0.01  # AdamW's decoupled decay; 0.01 is its default, as in the lecture
+    grad_clip: float = 0.0    # max gradient norm; 0 = no clipping
+    seed: int = 1337          # seeds init, batches and evaluation, so a run repeats exactly
     dtype: str = "float32"    # "float32", "bfloat16" (autocast) or "auto"
 
     def validate(self) -> "TrainConfig":
@@ -56,7 +64,7 @@ class TrainConfig:
             raise ValueError(f"eval_interval must be a non-negative integer, got {self.eval_interval!r}")
         if not (isinstance(self.learning_rate, (int, float)) and 0 < self.learning_rate <= 1):
             raise ValueError(f"learning_rate must be a positive number up to 1, got {self.learning_rate!r}")
-        if self.dtype not in ("float32", "bfloat16", "auto"):
+        if self.dtype not in DTYPES:
             raise ValueError(f"dtype must be float32, bfloat16 or auto, got {self.dtype!r}")
         return self
 
@@ -92,6 +100,31 @@ PRESETS: dict[str, tuple[GPTConfig, TrainConfig]] = {
 }
 
 
+def field_help(cls) -> dict[str, str]:
+    """Each field's trailing comment, read from the class source, so a field is explained once."""
+    names = {f.name for f in fields(cls)}
+    try:
+        src = textwrap.dedent(inspect.getsource(cls))
+    except (OSError, TypeError):  # no source to read (e.g. a frozen build): flags go without help
+        return {}
+    helps, depth, line = {}, 0, []
+    # tokenize, not a regex on '#': a '#' inside a string default is not a comment
+    for tok in tokenize.generate_tokens(io.StringIO(src).readline):
+        if tok.type == tokenize.INDENT:
+            depth += 1
+        elif tok.type == tokenize.DEDENT:
+            depth -= 1
+        elif tok.type == tokenize.NEWLINE:  # end of a logical line: is it `name: type ...  # help`?
+            comments = [t.string for t in line if t.type == tokenize.COMMENT]
+            if (depth == 1 and len(line) > 1 and line[0].string in names and line[1].string == ":"
+                    and comments):
+                helps[line[0].string] = comments[0].lstrip("#").strip()
+            line = []
+        elif tok.type != tokenize.NL and not (tok.type == tokenize.COMMENT and not line):
+            line.append(tok)  # comments on a line of their own belong to no field
+    return helps
+
+
 def preset(name: str) -> tuple[GPTConfig, TrainConfig]:
     """The (model, train) configs of a named preset."""
     if name not in PRESETS:
@@ -123,4 +156,5 @@ def config_from_dict(cls, d: dict):
     return cls(**kwargs).validate()
 
 
-__all__ = ["GPTConfig", "TrainConfig", "PRESETS", "preset", "config_from_dict", "asdict", "replace"]
+__all__ = ["GPTConfig", "TrainConfig", "PRESETS", "MODEL_TYPES", "DTYPES", "preset", "field_help",
+           "config_from_dict", "asdict", "replace"]

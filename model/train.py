@@ -6,12 +6,13 @@ import math
 import shlex
 import sys
 import time
-from dataclasses import asdict, dataclass, replace
+import typing
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
 import torch
 
-from .config import GPTConfig, TrainConfig, preset
+from .config import DTYPES, MODEL_TYPES, GPTConfig, TrainConfig, field_help, preset
 from .data import CharDataset
 from .gpt import build_model
 
@@ -182,22 +183,47 @@ class Trainer:
             yield self.step()
 
 
-def parse_args(argv=None):
+# the short forms older commands (and the README) use
+ALIASES = {"learning_rate": ["--lr"], "model_type": ["--model"]}
+CHOICES = {"model_type": MODEL_TYPES, "dtype": DTYPES}
+# vocab_size is never a flag: the corpus sets it (Trainer.from_configs)
+NOT_FLAGS = {"vocab_size"}
+
+
+def add_config_flags(p: argparse.ArgumentParser, cls) -> None:
+    """A --field-name flag per field of a config dataclass, its help the field's own comment."""
+    helps, types = field_help(cls), typing.get_type_hints(cls)
+    group = p.add_argument_group(f"{cls.__name__} fields (default: the preset's)")
+    for f in fields(cls):
+        if f.name in NOT_FLAGS:
+            continue
+        flags = ["--" + f.name.replace("_", "-"), *ALIASES.get(f.name, [])]
+        text = helps.get(f.name, "").replace("%", "%%")  # argparse %-formats help strings
+        # default None: a flag overrides the preset only when given
+        if types[f.name] is bool:
+            group.add_argument(*flags, dest=f.name, default=None, help=text,
+                               action=argparse.BooleanOptionalAction)
+        elif f.name in CHOICES:
+            group.add_argument(*flags, dest=f.name, default=None, help=text, choices=CHOICES[f.name])
+        else:
+            group.add_argument(*flags, dest=f.name, default=None, help=text, type=types[f.name],
+                               metavar=types[f.name].__name__.upper())
+
+
+def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m model.train", description=__doc__)
     p.add_argument("--preset", default="gpt-classroom", help="bigram, gpt-classroom, gpt-lecture, gpt-small")
-    p.add_argument("--model", choices=["bigram", "gpt"], dest="model_type")
-    for name in ("n_layer", "n_head", "n_embd", "block_size", "batch_size", "max_iters",
-                 "eval_interval", "eval_iters", "seed", "warmup_iters"):
-        p.add_argument("--" + name.replace("_", "-"), type=int, dest=name)
-    p.add_argument("--dropout", type=float)
-    p.add_argument("--lr", type=float, dest="learning_rate")
-    p.add_argument("--min-lr", type=float, dest="min_lr")
-    p.add_argument("--dtype", choices=["float32", "bfloat16", "auto"])
     p.add_argument("--data", help="UTF-8 text file (default: tiny-shakespeare, see model/data.py)")
     p.add_argument("--out", help="save a checkpoint folder here")
     p.add_argument("--threads", type=int, help="torch.set_num_threads")
     p.add_argument("--device", default="auto", help="cpu, cuda or auto (cuda when available)")
-    return p.parse_args(argv)
+    add_config_flags(p, GPTConfig)
+    add_config_flags(p, TrainConfig)
+    return p
+
+
+def parse_args(argv=None):
+    return build_parser().parse_args(argv)
 
 
 def configs_from_args(args) -> tuple[GPTConfig, TrainConfig]:

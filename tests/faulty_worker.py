@@ -1,5 +1,5 @@
 """Training-process entry points that fail on purpose (imported by name in the child process)."""
-from explorer import train_worker
+from explorer.training import worker as train_worker
 from model.train import Trainer
 
 

@@ -4,7 +4,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from explorer.figures import Curve, downsample, loss_figure, smooth
+from explorer.training.figures import Curve, downsample, loss_figure, smooth
 
 
 def curve(n=3000, label="run 1 · gpt", evals=True):

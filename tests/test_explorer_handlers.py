@@ -10,9 +10,13 @@ import torch
 
 from conftest import TEXT
 from helpers import refused, wait_for
-from explorer import training
-from explorer.pool import SlotPool
-from explorer.limits import Limits, preset_values
+from explorer import corpus as shared_corpus
+from explorer.limits import Limits
+from explorer.training import actions as training
+from explorer.training.actions import pool_of
+from explorer.training.fields import preset_values
+from explorer.training.pool import SlotPool
+from explorer.training.state import TrainState
 from explorer.models import load_zip
 from explorer.session import SessionStore
 from explorer.ui import build_ui, launch_options
@@ -28,7 +32,7 @@ def bigram(**changes):
 @pytest.fixture
 def store(tiny_assets):
     store = SessionStore(tiny_assets, Limits(max_trainings=2))
-    store.pool.tune_threads = False
+    pool_of(store).tune_threads = False
     yield store
     store.close_all()
 
@@ -36,6 +40,10 @@ def store(tiny_assets):
 @pytest.fixture
 def session(store):
     return store.get("session-a")
+
+
+def train(session) -> TrainState:
+    return session.state(TrainState)
 
 
 def state(session):
@@ -48,18 +56,18 @@ def test_lifecycle_and_refusals(session):
     assert refused(training.stop, session) == "refuse.nothing_to_stop"
     assert refused(training.step, session) == "refuse.no_run_to_step"
     training.start(session, "bigram", bigram(), PASTE)
-    assert wait_for(lambda: state(session) == "running" and session.current.steps > 3)
+    assert wait_for(lambda: state(session) == "running" and train(session).current.steps > 3)
     assert refused(training.start, session, "bigram", bigram(), PASTE) == "refuse.busy_session"
     assert refused(training.resume, session) == "refuse.not_paused"
     assert refused(training.step, session) == "refuse.step_running"
     training.pause(session)
     assert wait_for(lambda: state(session) == "paused")
     assert refused(training.pause, session) == "refuse.not_running"
-    at = session.current.steps
+    at = train(session).current.steps
     training.step(session)
-    assert session.current.steps == at + 1
+    assert train(session).current.steps == at + 1
     training.resume(session)
-    assert wait_for(lambda: session.current.steps > at + 3)
+    assert wait_for(lambda: train(session).current.steps > at + 3)
     training.stop(session)
     st = training.status(session, "en")
     assert st["state"] == "stopped" and st["model_key"] == "session:run-1"
@@ -82,15 +90,15 @@ def test_status_in_chinese(session):
 
 def test_reset_clears_the_chart_but_keeps_models(session):
     training.start(session, "bigram", bigram(), PASTE)
-    assert wait_for(lambda: session.current.steps > 0)
+    assert wait_for(lambda: train(session).current.steps > 0)
     training.reset(session)
-    assert session.runs == [] and state(session) == "idle"
+    assert train(session).runs == [] and state(session) == "idle"
     assert "session:run-1" in [key for _, key in session.model_choices("en")]
 
 
 def test_no_shakespeare_is_a_readable_refusal(session, monkeypatch, tmp_path):
     monkeypatch.setenv("GPT_EXPLORER_CORPUS", str(tmp_path / "missing.txt"))
-    monkeypatch.setattr(training, "_shakespeare", None)
+    monkeypatch.setattr(shared_corpus, "_datasets", {})
     e = refused(training.start, session, "bigram", bigram(), ("shakespeare", None, None))
     assert e == "refuse.no_shakespeare"
 
@@ -111,15 +119,15 @@ def test_corpus_refusals(session, tmp_path, monkeypatch):
     good.write_text(TEXT)
     assert refused(start, ("upload", str(good), None)) == "refuse.corpus_too_big"
     assert refused(start, ("web", None, None)) == "refuse.choice"
-    assert session.runs == []  # nothing was started
+    assert train(session).runs == []  # nothing was started
 
 
 def test_uploaded_text_trains(session, tmp_path):
     path = tmp_path / "My notes.txt"
     path.write_text(TEXT, "utf-8")
     training.start(session, "bigram", bigram(), ("upload", str(path), None))
-    assert wait_for(lambda: session.current.steps > 0)
-    assert session.current.corpus == "My-notes.txt"
+    assert wait_for(lambda: train(session).current.steps > 0)
+    assert train(session).current.corpus == "My-notes.txt"
     training.stop(session)
 
 
@@ -173,9 +181,9 @@ def test_models_for_every_tab(session, tiny_assets):
     model, tokenizer, info = session.get_model("pretrained:bigram")
     assert info["model_type"] == "bigram" and not model.training
     training.start(session, "bigram", bigram(), PASTE)
-    assert wait_for(lambda: session.current.steps > 2)
+    assert wait_for(lambda: train(session).current.steps > 2)
     live, _, info = session.get_model("session:run-1")  # a snapshot while it trains
-    assert not live.training and info["step"] >= 2 and session.job.process_alive()
+    assert not live.training and info["step"] >= 2 and train(session).job.process_alive()
     training.stop(session)
     assert refused(session.get_model, "pretrained:nope") == "refuse.unknown_model"
     assert refused(session.get_model, "upload:1-x") == "refuse.unknown_model"
@@ -184,13 +192,13 @@ def test_models_for_every_tab(session, tiny_assets):
 def test_sessions_are_separate_and_closed(store):
     a, b = store.get("a"), store.get("b")
     training.start(a, "bigram", bigram(), PASTE)
-    assert wait_for(lambda: state(a) == "running" and a.current.steps > 0)
+    assert wait_for(lambda: state(a) == "running" and train(a).current.steps > 0)
     assert state(b) == "idle" and b.model_choices("en") == b.model_choices("en")
-    job = a.job
+    job = train(a).job
     t0 = time.monotonic()
     store.close("a")  # what closing the tab does
     assert time.monotonic() - t0 < 5 and not job.thread.is_alive()
-    assert "a" not in store.sessions and job.run.model is not None and a.runs == []
+    assert "a" not in store.sessions and job.run.model is not None and train(a).runs == []
 
 
 def test_idle_sessions_are_swept(store):
@@ -220,7 +228,7 @@ def form(fn, **values):
 @pytest.fixture(scope="module")
 def demo(tiny_assets):
     demo = build_ui(tiny_assets, Limits(max_trainings=2))
-    demo.explorer_store.pool.tune_threads = False
+    pool_of(demo.explorer_store).tune_threads = False
     yield demo
     demo.explorer_store.close_all()
 
@@ -248,13 +256,13 @@ def test_start_button_and_tick(demo, corpus_path):
     assert "Training run 1" in out[0] or "Starting" in out[0]
     tick = handler(demo, "tick")
     session = demo.explorer_store.get("ui-1")
-    assert wait_for(lambda: session.current.steps > 60)
+    assert wait_for(lambda: train(session).current.steps > 60)
     out = tick.fn("en", False, request)
     assert isinstance(out[2], go.Figure) and "step" in out[1]
     out = tick.fn("en", False, request)  # nothing changed since? then nothing is sent
     assert out[4]["active"] is True
-    session.job.pause()
-    assert wait_for(lambda: session.job.state.value == "paused")
+    train(session).job.pause()
+    assert wait_for(lambda: train(session).job.state.value == "paused")
     tick.fn("en", False, request)
     out = tick.fn("en", False, request)
     assert out[0] == gr.skip() and out[4]["active"] is False  # paused: polling stops

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+import explorer.registry  # noqa: F401 -- every feature declares its strings
 from explorer.i18n import LANGS, STRINGS, normalize_lang, t
-from explorer.jobs import State
-from explorer.limits import APP_PRESETS, FIELDS
+from explorer.training.fields import APP_PRESETS, FIELDS
+from explorer.training.job import State
 
 EXPLORER = Path(__file__).resolve().parent.parent / "explorer"
 

@@ -3,8 +3,9 @@ characters, bars sum to 1 after softmax, the cut-off greys bars out; and the hel
 import numpy as np
 import pytest
 
-from explorer import figures_inside as F
-from explorer.inside import Panel, entropy_bits, panel, parse_temperatures, show_char
+from explorer.inside import figures as F
+from explorer.inside.compute import Panel, entropy_bits, panel, parse_temperatures
+from explorer.views import show_char
 from explorer.errors import Refusal
 
 CHARS = list("a b\n")  # 'a', ' ', 'b', '\n'

@@ -8,11 +8,12 @@ import pytest
 
 from conftest import TEXT
 from helpers import refused, req
-from explorer import api_inside, inside, sampler
+from explorer import checks
+from explorer.inside import api as api_inside, compute as inside, sampler
 from explorer.errors import Refusal
 from explorer.limits import Limits
 from explorer.session import SessionStore
-from explorer.tabs import attention as A, softmax as S
+from explorer.inside import attention as A, softmax as S
 
 GPT, BIGRAM = "pretrained:gpt-small", "pretrained:bigram"   # tiny: block_size 16 (gpt) and 8 (bigram)
 PROMPT = "The quick brown fox"                              # 19 characters: longer than block_size 16
@@ -109,7 +110,7 @@ def test_softmax_logits_once_and_panels(session):
 def test_numbers_from_the_api_are_refused_with_a_message(value, key):
     """API callers bypass the sliders: infinities, NaN, strings and fractions get a readable refusal."""
     with pytest.raises(Refusal) as info:
-        inside.number(value, "length", 1, 2000, integer=True)
+        checks.number(value, "length", 1, 2000, integer=True)
     assert info.value.key == key and "length" in info.value.message("en") and info.value.message("zh")
 
 

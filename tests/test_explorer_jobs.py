@@ -9,9 +9,9 @@ import torch
 
 from conftest import TEXT
 from helpers import wait_for
-from explorer.jobs import State, TrainingJob
-from explorer.pool import SlotPool, available_cores, threads_for
-from explorer.run import Run
+from explorer.training.job import State, TrainingJob
+from explorer.training.pool import SlotPool, available_cores, threads_for
+from explorer.training.run import Run
 from model.config import GPTConfig, TrainConfig
 from faulty_worker import out_of_memory
 from model.data import CharDataset

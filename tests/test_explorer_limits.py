@@ -4,8 +4,8 @@ import math
 import pytest
 
 from explorer.errors import Refusal
-from explorer.limits import (APP_PRESETS, FIELD, FIELDS, Limits, app_preset, build_configs, count_params,
-                             preset_values, step_gflop)
+from explorer.limits import Limits, count_params, step_gflop
+from explorer.training.fields import APP_PRESETS, FIELD, FIELDS, app_preset, build_configs, preset_values
 from model.config import GPTConfig
 from model.gpt import build_model
 

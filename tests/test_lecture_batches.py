@@ -10,7 +10,9 @@ import torch
 from conftest import TEXT
 from helpers import req
 from explorer.errors import Refusal
-from explorer.lecture import batches as LB, data as D
+from explorer import corpus as shared
+from explorer.lecture.batches import compute as LB, tab as LBT
+from explorer.lecture.data import compute as D
 from model.data import CharDataset
 from model.lecture.batches import draw, examples, get_batch
 
@@ -26,7 +28,7 @@ def small(tmp_path, monkeypatch):
     path = tmp_path / "small.txt"
     path.write_text(TEXT, encoding="utf-8")
     monkeypatch.setenv("GPT_EXPLORER_CORPUS", str(path))
-    monkeypatch.setattr(D, "_corpus", None)
+    monkeypatch.setattr(shared, "_datasets", {})
     return D.corpus()
 
 
@@ -85,7 +87,7 @@ def test_check_accepts_what_the_page_and_the_api_send():
 
 
 def test_render_shows_the_batch(small):
-    summary, grid, tensors, items = LB.render(4, 8, 1337, "train", "en")
+    summary, grid, tensors, items = LBT.render(4, 8, 1337, "train", "en")
     ix, xb, yb = draw(small.dataset, "train", 4, 8, 1337)
     assert f"ix = {ix.tolist()}: 4 random starts in train_data" in summary and "seed 1337" in summary
     assert grid.count('class="lec-row"') == 4 and grid.count("lecd-cell x") == 32 and grid.count("lecd-cell y") == 32
@@ -96,12 +98,12 @@ def test_render_shows_the_batch(small):
     assert str(xb) in H.unescape(tensors) and str(yb) in H.unescape(tensors) and "torch.Size([4, 8])" in tensors
     assert items.count('class="ex"') == 32 and "The 32 examples in this batch (B × T = 4 × 8)" in items
     assert f"when the input is {xb[3].tolist()} the target is {int(yb[3, 7])}" in items
-    zh = LB.render(2, 3, 5, "val", "zh-CN")
+    zh = LBT.render(2, 3, 5, "val", "zh-CN")
     assert "随机抽取的 2 个起点" in zh[0] and "第" in zh[1] and "当输入是" in zh[3] and zh[3].count('class="ex"') == 6
 
 
 def test_render_val_rows_point_into_the_text(small):
-    _, grid, _, _ = LB.render(1, 4, 3, "val", "en")
+    _, grid, _, _ = LBT.render(1, 4, 3, "val", "en")
     ix, xb, _ = draw(small.dataset, "val", 1, 4, 3)
     start = len(small.dataset.train_data) + int(ix[0])
     assert small.tokenizer.decode(xb[0].tolist()) == TEXT[start:start + 4]
@@ -110,24 +112,24 @@ def test_render_val_rows_point_into_the_text(small):
 
 def test_render_refuses_without_failing(small):
     for args in ((0, 8, 1, "train"), (4, 10**9, 1, "train"), (4, 8, "seed", "train"), (4, 8, 1, "nope")):
-        summary, *rest = LB.render(*args, "en")
+        summary, *rest = LBT.render(*args, "en")
         assert "data-refusal=" in summary and rest == ["", "", ""]
-    assert "batch_size (B) 必须介于 1 与 8 之间(收到 9)" in LB.render(9, 8, 1, "train", "zh-CN")[0]
+    assert "batch_size (B) 必须介于 1 与 8 之间(收到 9)" in LBT.render(9, 8, 1, "train", "zh-CN")[0]
 
 
 def test_render_at_the_caps(small):
-    summary, *views = LB.render(LB.MAX_B, LB.MAX_T, 2, "val", "zh-CN")
+    summary, *views = LBT.render(LB.MAX_B, LB.MAX_T, 2, "val", "zh-CN")
     assert "data-refusal=" not in summary and all(views)
 
 
 def test_handlers_good_and_bad(small, demo):
     draw_ui, next_ui = handler(demo, "lecture_batches_ui"), handler(demo, "lecture_batches_next_ui")
     out = draw_ui(4, 8, 1337, "train", "en", req())
-    assert out == LB.render(4, 8, 1337, "train", "en")
+    assert out == LBT.render(4, 8, 1337, "train", "en")
     bad = draw_ui(0, 8, 1337, "train", "en", req())
     assert 'data-refusal="refuse.range"' in bad[0] and bad[1:] == ["", "", ""]
     seed, *views = next_ui(4, 8, 1337, "val", "en", req())
-    assert seed == 1338 and views == LB.render(4, 8, 1338, "val", "en")
+    assert seed == 1338 and views == LBT.render(4, 8, 1338, "val", "en")
     assert next_ui(4, 8, LB.MAX_SEED, "train", "en", req())[0] == 0  # wraps around
     seed, summary, *rest = next_ui(4, 8, math.nan, "train", "en", req())
     assert seed == gr.skip() and 'data-refusal="refuse.number"' in summary and rest == ["", "", ""]
@@ -141,9 +143,9 @@ def test_language_switch_redraws_the_last_batch(small, demo):
 
 
 def test_missing_corpus_is_said(tmp_path, monkeypatch):
-    monkeypatch.setattr(D, "_corpus", None)
+    monkeypatch.setattr(shared, "_datasets", {})
     monkeypatch.setenv("GPT_EXPLORER_CORPUS", str(tmp_path / "none.txt"))
-    summary, *rest = LB.render(4, 8, 1, "train", "en")
+    summary, *rest = LBT.render(4, 8, 1, "train", "en")
     assert 'data-refusal="lec.data.no_corpus"' in summary and rest == ["", "", ""]
 
 
@@ -156,6 +158,6 @@ def test_code_panel_shows_get_batch(demo):
 def test_the_lectures_first_batch(corpus_path, monkeypatch):
     """With tiny-shakespeare and seed 1337, the first row is the lecture's printed one."""
     monkeypatch.setenv("GPT_EXPLORER_CORPUS", corpus_path)
-    monkeypatch.setattr(D, "_corpus", None)
+    monkeypatch.setattr(shared, "_datasets", {})
     _, xb, yb = draw(D.corpus().dataset, "train", 4, 8, 1337)
     assert xb[0].tolist() == [24, 43, 58, 5, 57, 1, 46, 43] and yb[0].tolist() == [43, 58, 5, 57, 1, 46, 43, 39]

@@ -15,7 +15,7 @@ from torch.nn import functional as F
 from conftest import TEXT
 from helpers import req
 from explorer.context import AppContext, Labels
-from explorer.lecture import bigram as LB, bigram_core as core, bigram_views as views
+from explorer.lecture.bigram import compute as core, figures as views, tab as LB
 from explorer.limits import Limits
 from explorer.session import SessionStore
 from model import sampling

@@ -9,7 +9,8 @@ import torch
 
 from conftest import TEXT
 from helpers import refused, req
-from explorer.lecture import data as D
+from explorer import corpus as shared
+from explorer.lecture.data import compute as D, figures as DF, tab as DT
 from model.data import CharDataset
 from model.lecture.data import character_counts, corpus_stats, split_at
 
@@ -20,7 +21,7 @@ def small(tmp_path, monkeypatch):
     path = tmp_path / "small.txt"
     path.write_text(TEXT, encoding="utf-8")
     monkeypatch.setenv("GPT_EXPLORER_CORPUS", str(path))
-    monkeypatch.setattr(D, "_corpus", None)
+    monkeypatch.setattr(shared, "_datasets", {})
     return D.corpus()
 
 
@@ -50,20 +51,20 @@ def test_corpus_is_read_once_and_missing_is_refused(small, tmp_path, monkeypatch
     assert small.text == TEXT and small.name == "small.txt" and D.corpus() is small
     assert small.stats == corpus_stats(TEXT) and sum(small.counts) == len(TEXT)
     assert small.tokenizer.chars == sorted(set(TEXT))
-    monkeypatch.setattr(D, "_corpus", None)
+    monkeypatch.setattr(shared, "_datasets", {})
     monkeypatch.setenv("GPT_EXPLORER_CORPUS", str(tmp_path / "missing.txt"))
     assert refused(D.corpus) == "lec.data.no_corpus"
-    stats, vocab, split = D.views("en")  # the section says so instead of failing
+    stats, vocab, split = DT.views("en")  # the section says so instead of failing
     assert 'data-refusal="lec.data.no_corpus"' in stats and "GPT_EXPLORER_CORPUS" in stats and vocab == split == ""
-    assert "tiny-shakespeare" in D.views("zh-CN")[0]
-    assert D.encode_view("abc", "en")[1].count("lec.data.no_corpus") == 1
-    assert "lec.data.no_corpus" in D.decode_view("1 2", "en")[1]
+    assert "tiny-shakespeare" in DT.views("zh-CN")[0]
+    assert DT.encode_view("abc", "en")[1].count("lec.data.no_corpus") == 1
+    assert "lec.data.no_corpus" in DT.decode_view("1 2", "en")[1]
     monkeypatch.setenv("GPT_EXPLORER_CORPUS", str(tmp_path / "small.txt"))
     assert D.corpus().text == TEXT  # found again once it is there
 
 
 def test_views_show_the_numbers(small):
-    stats, vocab, split = D.views("en")
+    stats, vocab, split = DT.views("en")
     n = int(0.9 * len(TEXT))
     assert f"{len(TEXT):,}" in stats and ">700<" in stats and f">{len(set(TEXT))}<" in stats
     assert vocab.count('class="lecd-cell ') == small.tokenizer.vocab_size
@@ -72,46 +73,46 @@ def test_views_show_the_numbers(small):
     i = small.tokenizer.stoi["e"]
     assert f"id {i}: 'e', {TEXT.count('e'):,} times" in H.unescape(vocab)
     assert f"= {n:,}" in split and f"{len(TEXT) - n:,} ids (10%)" in split and f"{n:,} ids (90%)" in split
-    zh = D.views("zh-CN")
+    zh = DT.views("zh-CN")
     assert "字符数" in zh[0] and "出现" in zh[1] and "分界点" in zh[2]
 
 
 def test_encode_decode_round_trip(small):
     text = "The lazy dog;\nQUICK!"
-    ids_box, html = D.encode_view(text, "en")
+    ids_box, html = DT.encode_view(text, "en")
     ids = small.tokenizer.encode(text)
     assert ids_box == str(ids) and f"gives {len(ids)} ids" in html and html.count('class="lecd-cell ') == len(text)
-    text_box, html = D.decode_view(ids_box, "en")
+    text_box, html = DT.decode_view(ids_box, "en")
     assert text_box == text and f"gives {len(text)} characters" in html
     for raw in (" ".join(map(str, ids)), ",".join(map(str, ids)), f"tensor({ids})", f"({ids[0]},)"):
-        assert D.decode_view(raw, "en")[0] == small.tokenizer.decode(D.parse_ids(raw))
+        assert DT.decode_view(raw, "en")[0] == small.tokenizer.decode(D.parse_ids(raw))
     assert D.parse_ids("[1, 2,3 4]") == [1, 2, 3, 4] and D.parse_ids(None) == [] and D.parse_ids(" [ ] ") == []
-    assert "得到 1 个字符" in D.decode_view("1", "zh-CN")[1]
+    assert "得到 1 个字符" in DT.decode_view("1", "zh-CN")[1]
 
 
 def test_encode_refuses_unknown_characters_and_handles_empty(small):
-    box, html = D.encode_view("fox é ☃ é", "en")
+    box, html = DT.encode_view("fox é ☃ é", "en")
     assert box == gr.skip() and "'é', '☃'" in H.unescape(html) and html.count("lecd-cell bad") == 3
-    assert "不在词表中" in D.encode_view("☃", "zh-CN")[1]
-    assert D.encode_view("", "en") == ("[]", D.note("The empty string encodes to the empty list []."))
-    assert D.encode_view(None, "en")[0] == "[]"
-    box, html = D.encode_view("x" * (D.MAX_TEXT + 1), "en")
+    assert "不在词表中" in DT.encode_view("☃", "zh-CN")[1]
+    assert DT.encode_view("", "en") == ("[]", DF.note("The empty string encodes to the empty list []."))
+    assert DT.encode_view(None, "en")[0] == "[]"
+    box, html = DT.encode_view("x" * (D.MAX_TEXT + 1), "en")
     assert box == gr.skip() and 'data-refusal="lec.data.too_long"' in html
-    assert 'data-refusal="lec.data.not_text"' in D.encode_view(42, "en")[1]
+    assert 'data-refusal="lec.data.not_text"' in DT.encode_view(42, "en")[1]
 
 
 def test_decode_refuses_bad_ids(small):
     V = small.tokenizer.vocab_size
-    box, html = D.decode_view(f"1, {V}, -1, {V}, 10**9", "en")
+    box, html = DT.decode_view(f"1, {V}, -1, {V}, 10**9", "en")
     assert box == gr.skip() and "lec.data.bad_id" in html and "'10**9' is not an id" in H.unescape(html)
-    box, html = D.decode_view(f"1, {V}, -1, {V}, {10 ** 20}", "en")
+    box, html = DT.decode_view(f"1, {V}, -1, {V}, {10 ** 20}", "en")
     assert box == gr.skip() and f"Outside the vocabulary: {V}, -1, {10 ** 20}." in html and f"0 to {V - 1}" in html
     for raw, key in (("1.5", "lec.data.bad_id"), ("abc", "lec.data.bad_id"), ("nan", "lec.data.bad_id"),
                      ("9" * 40, "lec.data.bad_id"), (" 1" * (D.MAX_IDS + 1), "lec.data.too_many"),
                      ("1" * 9000, "lec.data.too_long"), (3.5, "lec.data.not_text")):
-        assert f'data-refusal="{key}"' in D.decode_view(raw, "en")[1], raw
-    assert D.decode_view("", "en") == ("", D.note("No ids: the empty list decodes to the empty string ''."))
-    assert "超出词表范围" in D.decode_view("999", "zh-CN")[1]
+        assert f'data-refusal="{key}"' in DT.decode_view(raw, "en")[1], raw
+    assert DT.decode_view("", "en") == ("", DF.note("No ids: the empty list decodes to the empty string ''."))
+    assert "超出词表范围" in DT.decode_view("999", "zh-CN")[1]
 
 
 def test_handlers_good_and_bad(small, demo):
@@ -141,8 +142,8 @@ def test_code_panel_shows_the_tokenizer_and_the_split(demo):
 def test_lecture_corpus(corpus_path, monkeypatch):
     """tiny-shakespeare itself: the lecture's numbers."""
     monkeypatch.setenv("GPT_EXPLORER_CORPUS", corpus_path)
-    monkeypatch.setattr(D, "_corpus", None)
+    monkeypatch.setattr(shared, "_datasets", {})
     c = D.corpus()
     assert c.stats["vocab_size"] == 65 and c.stats["characters"] == len(c.text) > 1_000_000
-    assert D.encode_view("hii there", "en")[0] == "[46, 47, 47, 1, 58, 46, 43, 56, 43]"  # as the lecture prints
+    assert DT.encode_view("hii there", "en")[0] == "[46, 47, 47, 1, 58, 46, 43, 56, 43]"  # as the lecture prints
     assert len(c.dataset.train_data) == int(0.9 * len(c.text))

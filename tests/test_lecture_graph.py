@@ -10,7 +10,7 @@ import torch
 from torch.nn import functional as F
 
 from helpers import refused, req
-from explorer.lecture import graph as G, graph_figures as fig
+from explorer.lecture.graph import compute as G, figures as fig, tab as GT
 from explorer.limits import Limits
 from explorer.session import SessionStore
 from model.lecture.graph import attend, edges, head_qkv, head_wei, self_and_cross
@@ -129,7 +129,7 @@ def test_compute_good_and_bad_input(session, tiny_assets, tmp_path):
     assert v.cross["wei"].shape == (T, len(KV)) and v.wei_self.shape == (T, T)
     long = G.compute(session, GPT, "abcdefghijklmnopqrstu", KV, None, None, None, None)
     assert long.text.dropped == 5 and len(long.text.chars) == 16 and (long.layer, long.head) == (0, 0)
-    out = G.render(long, "en")
+    out = GT.render(long, "en")
     assert "first 16 characters" in out[0] and "(T_q, T_kv) = (16, 13)" in out[6]
     assert isinstance(out[2], go.Figure) and "L1 H1" in out[2].layout.title.text
     assert "(T_q, T_kv) = (16, 13)" in out[8].layout.title.text
@@ -152,7 +152,7 @@ def test_compute_good_and_bad_input(session, tiny_assets, tmp_path):
     for kv, key in (("", "lec.graph.empty_kv"), ("☃", "lec.graph.unknown_kv")):
         v = G.compute(session, GPT, PROMPT, kv, 1, 1, 3, 0.0)
         assert v.cross is None and v.kv_refusal.key == key and v.wei_self.shape == (T, T)
-        out = G.render(v, "zh-CN")
+        out = GT.render(v, "zh-CN")
         assert key in out[6] and out[8] is None and isinstance(out[7], go.Figure)
         assert "解码器" in out[2].layout.title.text
 

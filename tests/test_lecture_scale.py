@@ -8,8 +8,9 @@ import plotly.graph_objects as go
 import pytest
 import torch
 
+from explorer.context import AppContext
 from explorer.errors import Refusal
-from explorer.lecture import scale as X
+from explorer.lecture.scale import compute as X, figures as XF, tab as XT
 from model.lecture import scale as M
 
 
@@ -59,16 +60,16 @@ def test_sharpen_is_the_lectures_example():
 def test_compute_and_views():
     r = X.compute(64, 4, 8, 1337)
     assert r.wei.shape == (4, 8, 8) and r.row_raw.shape == (8,) and r.max_raw > r.max_scaled
-    stats = X.stats_html(r, "en")
+    stats = XF.stats_html(r, "en")
     assert "≈ head_size = 64" in stats and "k.var()" in stats and "方差" not in stats
-    assert "不缩放的 wei.var()" in X.stats_html(r, "zh-CN")
-    hist, rows = X.histogram(r, "zh-CN"), X.softmax_rows(r, "en")
+    assert "不缩放的 wei.var()" in XF.stats_html(r, "zh-CN")
+    hist, rows = XF.histogram(r, "zh-CN"), XF.softmax_rows(r, "en")
     assert isinstance(hist, go.Figure) and len(hist.data) == 2 and "256 个" in hist.layout.title.text
     assert sum(hist.data[0].y) == pytest.approx(1) and sum(hist.data[1].y) == pytest.approx(1)
     assert "不缩放:方差" in hist.data[0].name
     notes = [a.text for a in rows.layout.annotations]
     assert "<b>scaled</b><br>max" in notes[0] and "unscaled" in notes[1] and "wei[0, 7]" in rows.layout.title.text
-    assert "0.8000" in X.sharpen_html("en") and "课程中的例子" in X.sharpen_html("zh-CN")
+    assert "0.8000" in XT.sharpen_html("en") and "课程中的例子" in XT.sharpen_html("zh-CN")
 
 
 @pytest.mark.parametrize("args, key", [
@@ -95,7 +96,7 @@ def test_compute_refuses_bad_input(args, key):
 def test_handler_good_and_bad_input(ui, demo):
     stats, hist, rows, sharpen = ui(256, 16, 64, 1)
     assert "≈ head_size = 256" in stats and isinstance(hist, go.Figure) and isinstance(rows, go.Figure)
-    assert "0.8000" in sharpen and demo.explorer_store.get("scale").lecture_scale == (256, 16, 64, 1)
+    assert "0.8000" in sharpen and AppContext.last(demo.explorer_store.get("scale"), "lecture.scale") == (256, 16, 64, 1)
     zh = ui(1, 1, 2, 0, lang="zh-CN")
     assert "缩放后的 wei.var()" in zh[0] and "<b>缩放</b><br>最大" in zh[2].layout.annotations[0].text
     for bad in ((10**9, 4, 8, 1), (16, 4, 0, 1), (16, 4, 10**6, 1), (-16, 4, 8, 1), (float("nan"), 4, 8, 1),
@@ -103,7 +104,7 @@ def test_handler_good_and_bad_input(ui, demo):
         out = ui(*bad)
         assert "inside-warn" in out[0] and all(o is gr.skip() or o == gr.skip() for o in out[1:])
     assert "必须是数字" in ui("x", 4, 8, 1, lang="zh-CN")[0]
-    assert demo.explorer_store.get("scale").lecture_scale == (1, 1, 2, 0)  # a refusal keeps the last view
+    assert AppContext.last(demo.explorer_store.get("scale"), "lecture.scale") == (1, 1, 2, 0)  # a refusal keeps the last view
 
 
 def test_language_switch_redraws_the_sessions_last_view(demo, ui):
@@ -123,5 +124,5 @@ def test_code_panel_shows_the_model_source(demo):
 
 def test_the_largest_request_is_served():
     r = X.compute(256, 16, 64, 1)
-    X.histogram(r, "en"), X.softmax_rows(r, "en"), X.stats_html(r, "en")
+    XF.histogram(r, "en"), XF.softmax_rows(r, "en"), XF.stats_html(r, "en")
     assert np.isfinite(r.wei).all()

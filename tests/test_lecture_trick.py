@@ -8,8 +8,9 @@ import pytest
 import torch
 from torch.nn import functional as F
 
+from explorer.context import AppContext
 from explorer.errors import Refusal
-from explorer.lecture import trick as X
+from explorer.lecture.trick import compute as X, figures as XF
 from model.lecture import trick as M
 
 
@@ -82,16 +83,16 @@ def test_compute_checks_and_views():
     r = X.compute(4, 8, 32, 16, 1337, 2, True, 3)
     assert [w.shape for w in r.weis] == [(8, 8), (8, 8), (8, 8), (4, 8, 8)] and r.b == 2 and r.row == 3
     assert all(d < 1e-5 for *_, d in r.diffs) and r.rows_err < 1e-5 and r.future == 0 and r.out_shape == (4, 8, 16)
-    html_en, html_zh = X.checks_html(r, "en"), X.checks_html(r, "zh-CN")
+    html_en, html_zh = XF.checks_html(r, "en"), XF.checks_html(r, "zh-CN")
     assert "torch.allclose(xbow, xbow2)" in html_en and "True" in html_en and "最大绝对差" in html_zh
-    figs = X.figures(r, "zh-CN")
+    figs = XF.figures(r, "zh-CN")
     assert all(isinstance(f, go.Figure) for f in figs) and "wei[2]" in figs[3].layout.title.text
     assert "第 2 种" in figs[1].layout.title.text and figs[0].data[0].text[1][0] == "0.50"  # printed at T = 8
     assert figs[0].data[0].text[0][1] == "" and "未来" in figs[0].data[0].customdata[0][1]  # the future: blank
-    block = X.block_html(r, "en")
+    block = XF.block_html(r, "en")
     assert "Row 3 of a" in block and "equal: True" in block and "<td>1/4</td>" in block and block.count("lec-hot") >= 3
     unscaled = X.compute(4, 8, 32, 16, 1337, 0, False, 3)
-    assert "unscaled" in X.figures(unscaled, "en")[3].layout.title.text
+    assert "unscaled" in XF.figures(unscaled, "en")[3].layout.title.text
     assert X.compute(2, 5, 3, 4, 0, 7, True, 15).b == 1  # b and row are clamped to the sizes
     assert X.compute(2, 5, 3, 4, 0, None, True, None).row == 4
 
@@ -135,7 +136,7 @@ def test_handler_good_and_bad_input(ui):
 
 def test_language_switch_redraws_the_sessions_last_view(demo, ui):
     ui(2, 4, 2, 3, 5, 1, False, 2, session="lang")
-    assert demo.explorer_store.get("lang").lecture_trick[:3] == (2, 4, 2)
+    assert AppContext.last(demo.explorer_store.get("lang"), "lecture.trick")[:3] == (2, 4, 2)
     switch = next(f for f in demo.fns.values() if f.name == "set_language")
     values = dict(zip((getattr(c, "elem_id", None) for c in switch.outputs),
                       switch.fn("zh-CN", SimpleNamespace(session_hash="lang"))))
@@ -159,5 +160,5 @@ def test_one_request_is_cheap():
     X.compute(8, 16, 64, 64, 1, 0, True, 15)  # warm
     start = time.perf_counter()
     r = X.compute(8, 16, 64, 64, 1, 0, True, 15)
-    X.figures(r, "en"), X.checks_html(r, "en"), X.block_html(r, "en")
+    XF.figures(r, "en"), XF.checks_html(r, "en"), XF.block_html(r, "en")
     assert time.perf_counter() - start < 1.0  # ~0.05 s alone; generous for a shared 2-core machine

@@ -4,17 +4,19 @@ import os
 import pickle
 import subprocess
 import sys
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import pytest
 import torch
 
 from model.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
-from model.config import GPTConfig, TrainConfig, preset
+from model.config import GPTConfig, TrainConfig, field_help, preset
 from model.data import CharDataset
 from model.gpt import build_model
 from model.tokenizer import CharTokenizer
-from model.train import Trainer, save_checkpoint_from_trainer
+from model.train import (Trainer, build_parser, configs_from_args, parse_args,
+                         save_checkpoint_from_trainer)
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = GPTConfig(vocab_size=65, block_size=8, n_embd=32, n_head=4, n_layer=1)
@@ -162,3 +164,46 @@ def test_evaluation_can_be_interrupted_between_batches():
     with pytest.raises(Interrupted):
         t.evaluate()
     assert len(asked) == 4 and t.model.training  # stopped at once, mode restored
+
+
+def test_cli_has_a_flag_per_config_field():
+    helps = {**field_help(GPTConfig), **field_help(TrainConfig)}
+    names = [f.name for cls in (GPTConfig, TrainConfig) for f in fields(cls)]
+    assert all(helps.get(name) for name in names), set(names) - set(helps)
+    actions = {a.dest: a for a in build_parser()._actions}
+    assert "vocab_size" not in actions  # set from the corpus, never a flag
+    for name in names:
+        if name == "vocab_size":
+            continue
+        assert "--" + name.replace("_", "-") in actions[name].option_strings
+        assert actions[name].default is None and actions[name].help == helps[name].replace("%", "%%")
+
+
+@dataclass(frozen=True)
+class Commented:
+    tag: str = "a # b"  # the comment, not the string
+    n: int = 1
+    # a comment on a line of its own belongs to no field
+    m: int = 2  # m's help
+
+
+def test_field_help_reads_comments_not_strings():
+    assert field_help(Commented) == {"tag": "the comment, not the string", "m": "m's help"}
+
+
+def test_cli_flags_land_in_the_configs():
+    mc, tc = configs_from_args(parse_args(["--preset", "gpt-classroom", "--weight-decay", "0.1",
+                                           "--grad-clip", "1.0", "--no-lr-decay", "--model-type", "gpt",
+                                           "--n-layer", "2"]))
+    assert (tc.weight_decay, tc.grad_clip, tc.lr_decay) == (0.1, 1.0, False)
+    assert (mc.model_type, mc.n_layer) == ("gpt", 2)
+    assert tc.min_lr == preset("gpt-classroom")[1].min_lr  # what is not given stays the preset's
+    mc, tc = configs_from_args(parse_args(["--preset", "gpt-classroom", "--lr", "0.002",
+                                           "--model", "bigram"]))
+    assert (tc.learning_rate, mc.model_type) == (0.002, "bigram")  # the short forms still work
+
+
+def test_cli_refuses_a_bad_choice(capsys):
+    with pytest.raises(SystemExit):
+        parse_args(["--dtype", "float16"])
+    assert "invalid choice" in capsys.readouterr().err

@@ -1,7 +1,21 @@
-"""The lecture, walked through (issue 5): one sub-tab per idea, in the lecture's order (listed in
-explorer/tabs/lecture.py). Each section module has build(ctx) -> dict of components; its strings
-live in the text_<name>.py module beside it (merged into explorer/i18n.py by TEXTS below), its
-computations in model/lecture/, and it shows their source with code.code_panel."""
-from . import text_batches, text_bigram, text_data, text_graph, text_scale, text_trick
+"""The Lecture tab: the ideas of the lecture before the full GPT, one sub-tab per section, in its order.
+Each section is a package holding compute.py (tensors in, numpy and plain data out), figures.py (pure:
+arrays in, plotly figures or escaped HTML out), text.py (its strings and CSS) and tab.py (its builder:
+components and events); its __init__ declares it as a Feature. The computations themselves live in
+model/lecture/, and code.py shows their source under each section.
 
-TEXTS = (text_data.S, text_batches.S, text_bigram.S, text_trick.S, text_scale.S, text_graph.S)
+    data/      1 · the corpus in numbers, its vocabulary, an encode/decode playground, the 90/10 split
+    batches/   2 · one batch from get_batch, x and y aligned, the B x T examples
+    bigram/    3 · the bigram's table, cross-entropy step by step, the ln V baseline, samples
+    trick/     4 · averaging the past: the four versions of xbow, and a @ b as a weighted sum
+    scale/     5 · why attention divides by √head_size
+    graph/     6 · one head's wei as a graph, decoder beside encoder, and cross-attention
+    code.py    the code panel every section ends with
+    text.py    the tab's own strings; tab.py builds its intro
+"""
+from ..feature import Feature
+from . import batches, bigram, data, graph, scale, tab, text, trick
+
+FEATURE = Feature("lecture", "tab.lecture", build=tab.build, strings=text.S, css=text.CSS,
+                  sections=(data.SECTION, batches.SECTION, bigram.SECTION, trick.SECTION, scale.SECTION,
+                            graph.SECTION))

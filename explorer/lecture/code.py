@@ -1,4 +1,4 @@
-"""Section 7 of the walkthrough: the lines of model/ behind each view, read from the source when
+"""The code panel every section ends with: the lines of model/ behind its views, read from the source when
 the app starts (inspect.getsource), so what is shown is always what runs."""
 import inspect
 from pathlib import Path

@@ -18,9 +18,8 @@ sys.path.insert(0, str(ROOT))
 
 import torch  # noqa: E402
 
-from explorer.inside import cache_of  # noqa: E402
+from explorer.inside.compute import DEFAULT_PROMPT, cache_of  # noqa: E402
 from explorer.limits import Limits  # noqa: E402
-from explorer.tabs.inside_common import DEFAULT_PROMPT  # noqa: E402
 from explorer.ui import build_ui  # noqa: E402
 
 PROMPT = DEFAULT_PROMPT  # the tabs' default prompt: 64 characters

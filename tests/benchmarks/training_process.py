@@ -30,10 +30,10 @@ def memory(pid: int) -> dict[str, int]:
 
 
 def measure(name: str, dataset) -> dict:
-    from explorer.jobs import TrainingJob
-    from explorer.limits import app_preset
-    from explorer.pool import SlotPool
-    from explorer.run import Run
+    from explorer.training.job import TrainingJob
+    from explorer.training.fields import app_preset
+    from explorer.training.pool import SlotPool
+    from explorer.training.run import Run
 
     model_cfg, train_cfg = app_preset(name)
     run = Run("run-1", 1, model_cfg, train_cfg, dataset.name, dataset.tokenizer.vocab_size)
@@ -56,7 +56,7 @@ def measure(name: str, dataset) -> dict:
 
 
 if __name__ == "__main__":  # the training processes import this script again: keep the guard
-    from explorer.jobs import warm_up
+    from explorer.training.spawn import warm_up
     from model.data import CharDataset
 
     data = CharDataset.from_path()

@@ -4,6 +4,7 @@ tests/e2e/screenshots/ (git-ignored)."""
 import time
 
 from conftest import SHOTS
+from explorer.training.state import TrainState
 from pages import shot
 
 # points on the chart as plotly.js holds them (_fullData: arrays sent base64-packed are decoded there)
@@ -138,7 +139,7 @@ def test_phone_screen_and_closing_the_tab_stops_training(browser, app):
     page.click("#lang label:has-text('English')")
     page.wait_for_function("() => document.querySelector('#btn-start').innerText.trim() === 'Start'")
     set_max_iters(page, 20000)
-    live_before = {h for h, s in store.sessions.items() if s.live_job()}
+    live_before = {h for h, s in store.sessions.items() if s.state(TrainState).live_job()}
     page.click("#btn-start")
     wait_state(page, "running")
     wait_points(page, 50)
@@ -146,9 +147,9 @@ def test_phone_screen_and_closing_the_tab_stops_training(browser, app):
     page.locator("#loss-chart").scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "phone-en-chart.png"))  # the viewport a phone shows
 
-    mine = {h for h, s in store.sessions.items() if s.live_job()} - live_before
+    mine = {h for h, s in store.sessions.items() if s.state(TrainState).live_job()} - live_before
     assert len(mine) == 1
-    job = store.sessions[next(iter(mine))].job
+    job = store.sessions[next(iter(mine))].state(TrainState).job
     page.close()  # closing the tab ends that training within 5 s and frees its session
     end = time.monotonic() + 5
     while time.monotonic() < end and job.thread.is_alive():

@@ -1,0 +1,143 @@
+"""Attention tab: the prompt's wei in every layer and head, along the lecture's pipeline (q @ k.T,
+scaled, masked, softmax), one head large, one query row as bars; switches that drop the scale or
+the causal mask."""
+import html
+
+import gradio as gr
+import numpy as np
+
+from ..context import AppContext
+from ..errors import Refusal, user_errors
+from ..i18n import t
+from ..picker import has_attention
+from ..session import Session
+from ..views import refusal_html
+from . import figures as fig
+from .compute import DEFAULT_PROMPT, STAGES, Attention, attention, cache_of, entropy_bits, model_stamp
+from .prompt import QUIET, notice_html, prepare, prompt_row, wire_drop
+
+MEAN = -1  # the head choice that averages the layer's heads
+
+
+def compute(session: Session, key: str | None, prompt: str, scale: bool = True, causal: bool = True):
+    """(Attention, Prompt, model, info) for the picked model; the trace is cached per session, so
+    changing the stage, head or query only redraws. Refusal("att.no_attention") for the bigram."""
+    model, tokenizer, info, p = prepare(session, key, prompt)
+    if not has_attention(model):
+        raise Refusal("att.no_attention")
+    cache = cache_of(session)
+    ck = (info["key"], model_stamp(model), tuple(p.ids), bool(scale), bool(causal))
+    with cache.lock:
+        if cache.attention_key != ck:
+            cache.attention = attention(model, p.ids, list(p.text), scale=scale, causal=causal)
+            cache.attention_key = ck
+        return cache.attention, p, model, info
+
+
+def head_values(att: Attention, stage: str, layer: int, head: int) -> tuple[np.ndarray, np.ndarray]:
+    """(values of the stage, wei) of one head, or their mean over the layer's heads (head = MEAN)."""
+    values, wei = att.shown(stage)[layer], att.softmax[layer]
+    if head == MEAN:
+        with np.errstate(invalid="ignore"):
+            return values.mean(0), wei.mean(0)  # -inf stays -inf: masked in every head
+    return values[head], wei[head]
+
+
+def summary(att: Attention, lang: str) -> str:
+    """Mean row max and entropy of wei over all heads, beside what a uniform row would give."""
+    rows = att.softmax.reshape(-1, att.softmax.shape[-1])
+    T = len(att.chars)
+    uniform = float(np.mean(np.log2(np.arange(1, T + 1)))) if att.causal else float(np.log2(T))
+    return t("att.summary", lang, max=f"{rows.max(-1).mean():.2f}", H=f"{entropy_bits(rows).mean():.2f}",
+             U=f"{uniform:.2f}", scale=t("att.on" if att.scale else "att.off", lang),
+             mask=t("att.on" if att.causal else "att.off", lang))
+
+
+def views(att: Attention, stage: str, layer: int, head: int, query: int, lang: str) -> tuple:
+    """(grid, large head, query bars) figures."""
+    L, H, T, _ = att.softmax.shape
+    layer, query = min(max(layer, 0), L - 1), min(max(query, 0), T - 1)
+    head = MEAN if head == MEAN else min(max(head, 0), H - 1)
+    values, wei = head_values(att, stage, layer, head)
+    name = t("att.mean_heads", lang) if head == MEAN else f"H{head + 1}"
+    title = t("att.head_title", lang, layer=layer + 1, head=name, stage=t(f"att.stage.{stage}", lang))
+    grid = fig.attention_grid(att.shown(stage), att.chars, stage, lang, None if head == MEAN else (layer, head))
+    big = fig.attention_head(values, wei, att.chars, stage, lang, title)
+    row = att.softmax[layer, head][query] if head != MEAN else att.softmax[layer].mean(0)[query]
+    bars = fig.query_bars(row, att.softmax[layer].mean(0)[query], att.chars, query, lang)
+    return grid, big, bars
+
+
+def build(ctx: AppContext) -> dict:
+    """Lay out the tab and wire its events; returns its components by name."""
+    L, c = ctx.labels, {}
+    c["intro"] = L.make(gr.Markdown, text="att.intro", elem_id="att-intro")
+    prompt_row(ctx, c, "att")
+    with gr.Row(equal_height=True, elem_id="att-controls"):
+        c["stage"] = L.make(gr.Radio, label="att.stage", value="softmax", elem_id="att-stage", scale=3,
+                            choices=[(f"att.stage.{s}", s) for s in STAGES])
+        with gr.Column(scale=2, min_width=220):
+            c["no_scale"] = L.make(gr.Checkbox, label="att.no_scale", info="att.no_scale.info", value=False,
+                                   elem_id="att-no-scale")
+            c["no_mask"] = L.make(gr.Checkbox, label="att.no_mask", info="att.no_mask.info", value=False,
+                                  elem_id="att-no-mask")
+    c["summary"] = gr.HTML("", elem_id="att-summary")
+    c["grid"] = gr.Plot(None, show_label=False, elem_id="att-grid")
+    with gr.Row(equal_height=True, elem_id="att-pick"):
+        c["layer"] = L.make(gr.Dropdown, label="att.layer", choices=[], value=None, elem_id="att-layer", min_width=100)
+        c["head"] = L.make(gr.Dropdown, label="att.head", choices=[], value=None, elem_id="att-head", min_width=100)
+        c["query"] = L.make(gr.Slider, label="att.query", info="att.query.info", minimum=0, maximum=63, step=1,
+                            value=63, elem_id="att-query", scale=2, min_width=200)
+    c["big"] = gr.Plot(None, show_label=False, elem_id="att-head-plot")
+    c["bars"] = gr.Plot(None, show_label=False, elem_id="att-query-plot")
+    _wire(ctx, c)
+    return c
+
+
+def _wire(ctx: AppContext, c: dict) -> None:
+    inputs = [ctx.picker, c["prompt"], c["stage"], c["no_scale"], c["no_mask"], c["layer"], c["head"], c["query"],
+              ctx.lang]
+    outputs = [c["notice"], c["drop"], c["summary"], c["grid"], c["big"], c["bars"], c["layer"], c["head"], c["query"]]
+
+    def render(session: Session, key, prompt, stage, no_scale, no_mask, layer, head, query, lang, reset=False):
+        ctx.remember(session, "attention", (key, prompt, stage, no_scale, no_mask, layer, head, query))
+        blank = [gr.update(value=None)] * 3 + [gr.skip()] * 3  # the pickers keep their choices (and values)
+        try:
+            att, p, model, _ = compute(session, key, prompt, scale=not no_scale, causal=not no_mask)
+        except Refusal as e:
+            drop = gr.update(visible=e.key == "inside.unknown")
+            return [refusal_html(e, lang), drop, ""] + blank
+        nL, nH, T, _ = att.softmax.shape
+        layer = int(layer) - 1 if isinstance(layer, (int, float)) and not reset else 0
+        head = int(head) - 1 if isinstance(head, (int, float)) and not reset else 0
+        query = T - 1 if reset or query is None else min(int(query), T - 1)
+        stage = stage if stage in STAGES else "softmax"
+        grid, big, bars = views(att, stage, layer, head, query, lang)
+        heads = [(f"H{h + 1}", h + 1) for h in range(nH)] + [(t("att.mean_heads", lang), MEAN + 1)]
+        return [notice_html(p, lang, model.config.block_size), gr.update(visible=False),
+                f'<div class="inside-note">{html.escape(summary(att, lang))}</div>', grid, big, bars,
+                gr.update(choices=[(f"L{i + 1}", i + 1) for i in range(nL)], value=min(layer, nL - 1) + 1),
+                gr.update(choices=heads, value=(head if head == MEAN else min(head, nH - 1)) + 1),
+                gr.update(maximum=T - 1, value=query)]
+
+    def handler(reset: bool):
+        def on_event(key, prompt, stage, no_scale, no_mask, layer, head, query, lang, request: gr.Request):
+            """Redraw the grid, the large head and the query row for the current controls."""
+            with user_errors(lang):
+                return render(ctx.session(request), key, prompt, stage, no_scale, no_mask, layer, head, query,
+                              lang, reset)
+        on_event.__name__ = "attention_ui" if reset else "attention_redraw_ui"
+        return on_event
+
+    new_input, same_input = handler(True), handler(False)
+    for ev in (c["run"].click, c["prompt"].submit, ctx.picker.change):
+        ev(new_input, inputs, outputs, **QUIET)
+    for comp in (c["stage"], c["no_scale"], c["no_mask"], c["layer"], c["head"]):
+        comp.input(same_input, inputs, outputs, trigger_mode="always_last", **QUIET)
+    c["query"].release(same_input, inputs, outputs, trigger_mode="always_last", **QUIET)
+    wire_drop(ctx, c)
+    c["dropped"].then(new_input, inputs, outputs, **QUIET)
+
+    # first load: the default prompt with the default model
+    ctx.redraw("attention", outputs, render,
+               lambda session: (session.default_model(), DEFAULT_PROMPT, "softmax", False, False, 1, 1, None))

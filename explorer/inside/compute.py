@@ -1,0 +1,213 @@
+"""Inside the model: the computations behind the Attention, Softmax and Sampling tabs (tensors in,
+numpy out), and the per-session state they keep (InsideState)."""
+import threading
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from model.sampling import GREEDY_BELOW, probs_from_logits, stream
+
+from .. import checks
+from ..errors import Refusal
+from ..limits import MAX_TEMPERATURE
+from ..session import Session
+
+STAGES = ("raw", "scaled", "masked", "softmax")  # q @ k.T, * 1/sqrt(hs), causal mask, softmax
+MAX_TEMPERATURES = 6    # side-by-side panels in the Softmax tab
+MAX_STEPS = 500         # step-by-step history kept for Back
+# our own line, in the corpus's play format (the corpus itself is never part of the code)
+DEFAULT_PROMPT = "TEACHER:\nEach letter looks back at those before it, never ahead."
+
+
+@dataclass
+class Prompt:
+    """A prompt as the model will see it."""
+    ids: list[int]          # at most block_size ids; [0] for an empty prompt
+    text: str               # the characters those ids stand for
+    cropped: int = 0        # characters dropped from the front (prompt longer than block_size)
+    empty: bool = False     # the prompt was empty: the lecture starts from token 0
+
+
+check_prompt = checks.prompt  # a prompt: text up to MAX_PROMPT characters, None is empty
+
+
+def resolve_prompt(tokenizer, prompt, block_size: int, drop_unknown: bool = False) -> Prompt:
+    """The ids the model sees: unknown characters refused (or dropped), an empty prompt is token 0,
+    a long one keeps its last block_size characters."""
+    prompt = check_prompt(prompt)
+    unknown = tokenizer.unknown_chars(prompt)
+    if unknown and not drop_unknown:
+        raise Refusal("inside.unknown", chars=" ".join(repr(c) for c in unknown[:12]))
+    prompt = tokenizer.clean(prompt)
+    if not prompt:
+        return Prompt([0], tokenizer.decode([0]), 0, True)
+    cropped = max(0, len(prompt) - block_size)
+    text = prompt[cropped:]
+    return Prompt(tokenizer.encode(text), text, cropped)
+
+
+def cutoffs(top_k, top_p, vocab_size: int) -> tuple[int | None, float | None]:
+    """top_k 0 and top_p 1 mean off (None)."""
+    k = checks.number(0 if top_k is None else top_k, "top_k", 0, vocab_size, integer=True)
+    p = checks.number(1.0 if top_p is None else top_p, "top_p", 0.01, 1.0)
+    return (k or None), (None if p >= 1.0 else p)
+
+
+def entropy_bits(p: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Shannon entropy in bits of distributions along axis (0 log 0 = 0)."""
+    p = np.asarray(p, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(p > 0, -p * np.log2(np.where(p > 0, p, 1.0)), 0.0)
+    return terms.sum(axis=axis)
+
+
+# attention ----------------------------------------------------------------------------------
+@dataclass
+class Attention:
+    """One prompt's attention in every layer and head: (n_layer, n_head, T, T) per stage."""
+    chars: list[str]
+    raw: np.ndarray         # q @ k.T
+    scaled: np.ndarray      # raw * hs**-0.5 (or raw, with the scale switched off)
+    masked: np.ndarray      # wei_masked: scaled with -inf above the diagonal (unless unmasked)
+    softmax: np.ndarray     # wei: rows sum to 1
+    scale: bool = True
+    causal: bool = True
+
+    def stage(self, name: str) -> np.ndarray:
+        if name not in STAGES:
+            raise Refusal("refuse.choice", field="stage", value=name, allowed=", ".join(STAGES))
+        return getattr(self, name)
+
+    def shown(self, name: str) -> np.ndarray:
+        """The stage as drawn: with the causal mask on, wei's future cells (exactly 0) are drawn as
+        masked (-inf, blank) too, so the triangle the mask removed stays visible."""
+        values = self.stage(name)
+        if name == "softmax" and self.causal:
+            T = values.shape[-1]
+            values = np.where(np.tril(np.ones((T, T), dtype=bool)), values, -np.inf)
+        return values
+
+
+def attention(model, ids: list[int], chars: list[str], scale: bool = True, causal: bool = True) -> Attention:
+    """Run the traced forward once and stack every layer's stages (batch row 0)."""
+    idx = torch.tensor([ids], dtype=torch.long)  # (1, T)
+    tr = model.trace(idx, scale=scale, causal=causal)
+    stack = lambda name: torch.stack([getattr(l, name)[0] for l in tr.layers]).float().numpy()  # (L, nh, T, T)
+    raw, masked, wei = stack("scores"), stack("wei_masked"), stack("wei")
+    hs = tr.layers[0].q.size(-1)
+    scaled = raw * hs ** -0.5 if scale else raw.copy()
+    return Attention(chars, raw, scaled, masked, wei, scale, causal)
+
+
+# softmax ------------------------------------------------------------------------------------
+def last_logits(model, ids: list[int]) -> np.ndarray:
+    """The last position's logits (V,): what the lecture's generate() turns into probabilities."""
+    with torch.no_grad():
+        logits, _ = model.next_logits(torch.tensor([ids], dtype=torch.long))
+    return logits[0].float().numpy()
+
+
+@dataclass
+class Panel:
+    """The next-character distribution at one temperature."""
+    temperature: float
+    full: np.ndarray        # (V,) softmax(logits / T) before any cut-off
+    probs: np.ndarray       # (V,) after top-k / top-p, renormalised: what sampling draws from
+    kept: np.ndarray        # (V,) bool
+    entropy: float          # bits, of probs
+
+
+def panel(logits: np.ndarray, temperature: float, top_k: int | None, top_p: float | None) -> Panel:
+    x = torch.from_numpy(np.asarray(logits, dtype=np.float32))
+    full = probs_from_logits(x, temperature).numpy()
+    probs = probs_from_logits(x, temperature, top_k, top_p).numpy()
+    kept = probs > 0
+    if temperature <= GREEDY_BELOW:
+        kept = full > 0
+    return Panel(float(temperature), full.astype(np.float64), probs.astype(np.float64), kept,
+                 float(entropy_bits(probs)))
+
+
+def parse_temperatures(values) -> list[float]:
+    """1..MAX_TEMPERATURES temperatures from a list or a "0.5, 1, 1.5" string; each in [0, 5]."""
+    if isinstance(values, str):
+        parts = [v for v in values.replace(";", ",").replace(",", " ").split() if v]
+        try:
+            values = [float(v) for v in parts]
+        except ValueError:
+            raise Refusal("inside.temperatures", value=values) from None
+    if not isinstance(values, (list, tuple)) or not 1 <= len(values) <= MAX_TEMPERATURES:
+        raise Refusal("inside.temperatures", value=values)
+    return [checks.number(v, "temperature", 0.0, MAX_TEMPERATURE) for v in values]
+
+
+def distributions(logits: np.ndarray, temperatures, top_k, top_p) -> list[Panel]:
+    """One Panel per temperature (each checked against the server's ranges)."""
+    k, q = cutoffs(top_k, top_p, len(logits))
+    return [panel(logits, T, k, q) for T in parse_temperatures(temperatures)]
+
+
+# sampling -----------------------------------------------------------------------------------
+def top_alternatives(probs: np.ndarray, chars: list[str], n: int = 5) -> list[tuple[str, float]]:
+    order = np.argsort(-probs)[:n]
+    return [(chars[i], float(probs[i])) for i in order if probs[i] > 0]
+
+
+@dataclass
+class Step:
+    """One click of Next step: what the lecture's loop computes for one new character."""
+    context: list[int]      # ids the model saw, cropped to block_size
+    logits: np.ndarray      # (V,)
+    probs: np.ndarray       # (V,) after temperature / top-k / top-p
+    idx_next: int
+    p_next: float
+    rng_after: torch.Tensor  # the generator's state after drawing, so Next after Back is the same draw
+    temperature: float = 1.0
+
+
+def step_once(model, ids: list[int], temperature: float, top_k, top_p, generator: torch.Generator) -> Step:
+    """One step of model/sampling.py's stream (no cache: a walk may go Back), kept with the generator's state."""
+    idx = torch.tensor([ids], dtype=torch.long)  # (1, T)
+    st = next(stream(model, idx, 1, temperature, top_k, top_p, generator=generator, use_cache=False))
+    probs = st.probs[0].double().numpy()
+    idx_next = int(st.idx_next[0, 0])
+    return Step(st.context[0].tolist(), st.logits[0].float().numpy(), probs, idx_next, float(probs[idx_next]),
+                generator.get_state(), temperature)
+
+
+@dataclass
+class Walk:
+    """The step-by-step walkthrough of one session: the start and every step taken (for Back)."""
+    key: str | None = None
+    start: list[int] = field(default_factory=list)
+    start_text: str = ""
+    settings: tuple = ()
+    seed: int = 0
+    steps: list[Step] = field(default_factory=list)
+
+    def ids(self) -> list[int]:
+        return self.start + [s.idx_next for s in self.steps]
+
+
+@dataclass
+class InsideState:
+    """Per session: the last attention trace and logits (so a stage, head or temperature change
+    only redraws) and the step-by-step walk."""
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    attention_key: tuple | None = None
+    attention: Attention | None = None
+    logits_key: tuple | None = None
+    logits: np.ndarray | None = None
+    walk: Walk = field(default_factory=Walk)
+    softmax_lang: str | None = None       # the language the logits chart was last drawn in
+
+
+def cache_of(session: Session) -> InsideState:
+    """The session's InsideState (it lives and dies with the session)."""
+    return session.state(InsideState)
+
+
+def model_stamp(model) -> tuple:
+    """Identifies a model's weights: a session run's snapshot is a new object after more training."""
+    return id(model), getattr(model, "_version", None)

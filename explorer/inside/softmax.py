@@ -1,0 +1,95 @@
+"""Softmax tab: the next character's probabilities under several temperatures side by side, the raw
+logits, and the top-k / top-p cut-off greyed out. Logits are computed once per prompt."""
+import gradio as gr
+
+from ..context import AppContext
+from ..errors import Refusal, user_errors
+from ..i18n import t
+from ..limits import MAX_TEMPERATURE
+from ..session import Session
+from ..views import refusal_html
+from . import figures as fig
+from .compute import DEFAULT_PROMPT, cache_of, distributions, last_logits, model_stamp, parse_temperatures
+from .prompt import QUIET, notice_html, prepare, prompt_row, wire_drop
+
+TOP_N = 20  # bars per panel; the title says how much probability the others hold
+
+
+def logits_for(session: Session, key: str | None, prompt: str):
+    """(logits (V,), chars, Prompt, model, fresh); cached per session until the prompt or the model
+    changes (fresh: they were just computed)."""
+    model, tokenizer, info, p = prepare(session, key, prompt)
+    cache = cache_of(session)
+    ck = (info["key"], model_stamp(model), tuple(p.ids))
+    with cache.lock:
+        fresh = cache.logits_key != ck
+        if fresh:
+            cache.logits = last_logits(model, p.ids)
+            cache.logits_key = ck
+        return cache.logits, tokenizer.chars, p, model, fresh
+
+
+def temperatures_of(t1, t2, t3, more: str) -> list:
+    extra = parse_temperatures(more) if (more or "").strip() else []
+    return [v for v in (t1, t2, t3) if v is not None] + extra
+
+
+def build(ctx: AppContext) -> dict:
+    """Lay out the tab and wire its events; returns its components by name."""
+    L, c = ctx.labels, {}
+    c["intro"] = L.make(gr.Markdown, text="soft.intro", elem_id="soft-intro")
+    prompt_row(ctx, c, "soft", value=DEFAULT_PROMPT[:-1])
+    with gr.Row(equal_height=True, elem_id="soft-temps"):
+        for i, v in enumerate((0.5, 1.0, 1.5), start=1):
+            c[f"t{i}"] = L.make(gr.Slider, label="soft.temperature", minimum=0, maximum=MAX_TEMPERATURE, step=0.05,
+                                value=v, elem_id=f"soft-t{i}", min_width=150)
+        c["more"] = L.make(gr.Textbox, label="soft.more", info="soft.more.info", placeholder="soft.more.ph",
+                           elem_id="soft-more", min_width=150)
+    with gr.Row(equal_height=True, elem_id="soft-cut"):
+        c["top_k"] = L.make(gr.Slider, label="inside.top_k", info="inside.top_k.info", minimum=0, maximum=65,
+                            step=1, value=0, elem_id="soft-top-k")
+        c["top_p"] = L.make(gr.Slider, label="inside.top_p", info="inside.top_p.info", minimum=0.05, maximum=1,
+                            step=0.05, value=1.0, elem_id="soft-top-p")
+    c["panels"] = gr.Plot(None, show_label=False, elem_id="soft-panels")
+    c["logits"] = gr.Plot(None, show_label=False, elem_id="soft-logits")
+    _wire(ctx, c)
+    return c
+
+
+def _wire(ctx: AppContext, c: dict) -> None:
+    inputs = [ctx.picker, c["prompt"], c["t1"], c["t2"], c["t3"], c["more"], c["top_k"], c["top_p"], ctx.lang]
+    outputs = [c["notice"], c["drop"], c["panels"], c["logits"], c["top_k"]]
+
+    def render(session: Session, key, prompt, t1, t2, t3, more, top_k, top_p, lang, redraw_logits=False) -> list:
+        """Only the panels are redrawn while the logits (and the language) stay the same."""
+        cache = cache_of(session)
+        redraw_logits = redraw_logits or cache.softmax_lang != lang
+        ctx.remember(session, "softmax", (key, prompt, t1, t2, t3, more, top_k, top_p))
+        cache.softmax_lang = lang
+        try:
+            logits, chars, p, model, fresh = logits_for(session, key, prompt)
+            top_k = min(int(top_k or 0), len(chars))
+            panels = distributions(logits, temperatures_of(t1, t2, t3, more), top_k, top_p)
+        except Refusal as e:
+            cache.softmax_lang = None  # the figures are cleared: draw the logits again next time
+            return [refusal_html(e, lang), gr.update(visible=e.key == "inside.unknown"), None, None, gr.skip()]
+        extra = t("soft.after", lang, char=repr(p.text[-1]))
+        return [notice_html(p, lang, model.config.block_size, extra), gr.update(visible=False),
+                fig.probability_panels(chars, panels, lang, TOP_N),
+                fig.logits_bars(chars, logits, lang, TOP_N) if fresh or redraw_logits else gr.skip(),
+                gr.update(maximum=len(chars))]
+
+    def softmax_ui(key, prompt, t1, t2, t3, more, top_k, top_p, lang, request: gr.Request):
+        """Redraw the panels (from the cached logits unless the prompt or the model changed)."""
+        with user_errors(lang):
+            return render(ctx.session(request), key, prompt, t1, t2, t3, more, top_k, top_p, lang)
+
+    for ev in (c["run"].click, c["prompt"].submit, ctx.picker.change, c["more"].submit):
+        ev(softmax_ui, inputs, outputs, **QUIET)
+    for name in ("t1", "t2", "t3", "top_k", "top_p"):
+        c[name].input(softmax_ui, inputs, outputs, trigger_mode="always_last", **QUIET)
+    wire_drop(ctx, c)
+    c["dropped"].then(softmax_ui, inputs, outputs, **QUIET)
+
+    ctx.redraw("softmax", outputs, lambda session, *args: render(session, *args, redraw_logits=True),
+               lambda session: (session.default_model(), DEFAULT_PROMPT[:-1], 0.5, 1.0, 1.5, "", 0, 1.0))

@@ -1,0 +1,107 @@
+"""Strings of the inside-the-model tabs: Attention, Softmax and Sampling (issue 4), key: (English,
+简体中文); merged into explorer/i18n.py, which checks that no key is defined twice."""
+
+S = {
+    "tab.attention": ("Attention", "注意力"),
+    "tab.softmax": ("Softmax", "Softmax 与温度"),
+    "tab.sampling": ("Sampling", "采样"),
+    "inside.prompt": ("Prompt", "输入文字"),
+    "inside.prompt.info": ("only the model's own characters; the last block_size of them are used",
+                           "只能用模型词表里的字符;只取最后 block_size 个"),
+    "inside.drop": ("Remove unknown characters", "删除未知字符"),
+    "inside.unknown": ("The model's vocabulary has no {chars}. Remove them, or pick a model trained on them.",
+                       "模型的词表里没有 {chars}。请删除它们,或换一个见过这些字符的模型。"),
+    "inside.empty": ("Empty prompt: starting from token 0 (the newline), as the lecture's generate() does.",
+                     "输入为空:和课程里的 generate() 一样,从第 0 个词元(换行符)开始。"),
+    "inside.cropped": ("The prompt is longer than block_size {block_size}: only its last {block_size} characters "
+                       "are used ({n} dropped from the front).",
+                       "输入长于 block_size {block_size}:只使用最后 {block_size} 个字符(开头去掉了 {n} 个)。"),
+    "inside.temperatures": ("Give 1 to 6 temperatures between 0 and 5, e.g. 0.5, 1, 1.5 (got {value}).",
+                            "请给出 1 到 6 个介于 0 和 5 之间的温度,例如 0.5, 1, 1.5(收到 {value})。"),
+    "inside.top_k": ("top-k", "top-k 截断"),
+    "inside.top_k.info": ("keep only the k most likely characters; 0 = off", "只保留概率最高的 k 个字符;0 = 不截断"),
+    "inside.top_p": ("top-p", "top-p 截断"),
+    "inside.top_p.info": ("keep the most likely characters until their mass reaches p; 1 = off",
+                          "按概率从高到低保留字符,直到累计概率达到 p;1 = 不截断"),
+    "att.run": ("Show attention", "显示注意力"),
+    "att.intro": ("Each small map is one head's `wei`: row = the query character, column = the key character it "
+                  "reads from. Follow the lecture's pipeline with the stage buttons: `q @ k.T`, scaled by "
+                  "`1/sqrt(hs)`, masked (the future is -inf), softmax. Grey cells are masked.",
+                  "每张小图是一个注意力头的 `wei`:行是查询(query)字符,列是它读取的键(key)字符。用“阶段”按钮沿课程的流程看:"
+                  "`q @ k.T` → 乘以 `1/sqrt(hs)` 缩放 → 掩码(未来位置为 -inf)→ softmax。灰色格子是被掩码遮住的。"),
+    "att.stage": ("Stage", "阶段"),
+    "att.stage.raw": ("q @ k.T (raw)", "q @ k.T(原始分数)"),
+    "att.stage.scaled": ("× 1/sqrt(hs) (scaled)", "× 1/sqrt(hs)(缩放后)"),
+    "att.stage.masked": ("masked: wei_masked (-inf above the diagonal)", "掩码后:wei_masked(对角线以上为 -inf)"),
+    "att.stage.softmax": ("softmax: wei (rows sum to 1)", "softmax 后:wei(每行和为 1)"),
+    "att.no_scale": ("Without the 1/sqrt(hs) scale", "去掉 1/sqrt(hs) 缩放"),
+    "att.no_scale.info": ("the scores' variance grows with hs, so softmax saturates towards one-hot rows",
+                          "分数的方差随 hs 增大,softmax 会趋向独热(one-hot),每行只盯一个字符"),
+    "att.no_mask": ("Without the causal mask", "去掉因果掩码"),
+    "att.no_mask.info": ("what an encoder would see: each character also reads the future",
+                         "编码器看到的样子:每个字符也能读到后面的字符"),
+    "att.on": ("on", "开"),
+    "att.off": ("off", "关"),
+    "att.summary": ("Over all heads: mean row max {max}, mean row entropy {H} bits (uniform rows: {U} bits). "
+                    "Scale {scale}, causal mask {mask}.",
+                    "所有注意力头平均:每行最大权重 {max},每行熵 {H} 比特(均匀分布为 {U} 比特)。缩放:{scale},因果掩码:{mask}。"),
+    "att.layer": ("Layer", "层"),
+    "att.head": ("Head", "注意力头"),
+    "att.query": ("Query position", "查询位置"),
+    "att.query.info": ("its row, shown as bars below, holds the coefficients of the weighted sum wei @ v",
+                       "下方柱状图显示这一行:加权求和 wei @ v 时这个位置用的系数"),
+    "att.mean_heads": ("mean over heads", "各头平均"),
+    "att.this_head": ("this head", "当前头"),
+    "att.head_title": ("Layer {layer}, {head}: {stage}", "第 {layer} 层,{head}:{stage}"),
+    "att.row_max": ("row max", "行最大值"),
+    "att.row_entropy": ("row entropy (bits)", "行熵(比特)"),
+    "att.query_title": ("Query {pos} {char}: weights over the keys", "查询 {pos} {char}:对各个键的权重"),
+    "att.masked_cell": ("masked (-inf)", "已掩码(-inf)"),
+    "att.no_attention": ("The bigram has no attention: each character reads the next one's logits from a table. "
+                         "Pick a GPT to see attention; the Softmax and Sampling tabs work with the bigram too.",
+                         "Bigram 模型没有注意力:每个字符直接从查找表读出下一个字符的 logits。请选择 GPT 查看注意力;"
+                         "Softmax 和采样标签页也适用于 Bigram。"),
+    "soft.run": ("Compute logits", "计算 logits"),
+    "soft.intro": ("The model's logits for the next character are computed once; each panel divides them by a "
+                   "temperature and applies softmax. Low temperature sharpens, high flattens. Above each panel: T, the "
+                   "temperature; H, the entropy in bits; +n, the characters not drawn and their total probability. "
+                   "Grey bars are cut by top-k / top-p.",
+                   "模型对下一个字符的 logits 只计算一次;每个面板把它除以一个温度再做 softmax。温度低分布更尖锐,温度高更平坦。"
+                   "每个面板上方:温度;熵(单位:比特);+n 表示没有画出的字符个数及其概率之和。"
+                   "灰色柱子是被 top-k / top-p 截掉的。"),
+    "soft.temperature": ("Temperature", "温度"),
+    "soft.more": ("More temperatures", "更多温度"),
+    "soft.more.info": ("comma-separated, up to 3 more panels", "用逗号分隔,最多再加 3 个面板"),
+    "soft.more.ph": ("e.g. 0.1, 3", "例如 0.1, 3"),
+    "soft.after": ("Next character after {char}.", "预测 {char} 之后的下一个字符。"),
+    "soft.panel_title": ("T = {T}<br>H = {H}", "温度 {T}<br>熵 {H}"),  # short: three panels fit a phone
+    "soft.rest": ("+{n}: {p}", "+{n}:{p}"),
+    "soft.hover_kept": ("{char}: p = {p} (before the cut {full})", "{char}:概率 {p}(截断前 {full})"),
+    "soft.hover_dropped": ("{char}: cut off (was {full})", "{char}:已截掉(原为 {full})"),
+    "soft.logits_title": ("Raw logits (before temperature and softmax)", "原始 logits(温度与 softmax 之前)"),
+    "samp.run": ("Generate", "生成"),
+    "samp.intro": ("Sampled characters stream in as they are drawn (with a KV cache). Each is coloured by the "
+                   "probability it had: green likely, red unlikely; hover for the alternatives.",
+                   "采样出的字符边生成边显示(使用 KV 缓存)。颜色表示它被抽中时的概率:绿色概率高,红色概率低;"
+                   "鼠标悬停可看其他候选。"),
+    "samp.length": ("Characters to generate (max_new_tokens)", "生成字符数 max_new_tokens"),
+    "samp.stop": ("Stop", "停止"),
+    "samp.hover": ("{char}: p = {p}; top: {alts}", "{char}:概率 {p};候选:{alts}"),
+    "samp.legend": ("background: probability when sampled (red low → green high)",
+                    "背景色:被采样时的概率(红色低 → 绿色高)"),
+    "samp.steps": ("Step by step: the lecture's generate() loop", "逐步执行:课程中的 generate() 循环"),
+    "samp.steps.intro": ("Each **Next step** crops the context to `block_size`, takes the last position's logits, "
+                         "applies temperature / top-k / top-p and softmax, draws `idx_next` with "
+                         "`torch.multinomial` and appends it. **Back** undoes a step.",
+                         "每次点击**下一步**:把上下文截到 `block_size`,取最后一个位置的 logits,应用温度 / top-k / top-p "
+                         "和 softmax,用 `torch.multinomial` 采样出 `idx_next` 并拼接到末尾。**后退**撤销一步。"),
+    "samp.next": ("Next step", "下一步"),
+    "samp.back": ("Back", "后退"),
+    "samp.restart": ("Start over", "重新开始"),
+    "samp.no_steps": ("No step yet: press Next step.", "还没有步骤:请点“下一步”。"),
+    "samp.step_info": ("Step {n}: the context has {T} characters; sampled {char} with p = {p}.",
+                       "第 {n} 步:上下文有 {T} 个字符;采样到 {char},概率 {p}。"),
+    "samp.cropped": ("{n} earlier characters fall outside block_size and are not seen.",
+                     "前面 {n} 个字符超出 block_size,模型看不到。"),
+    "samp.too_many": ("The walkthrough keeps at most {n} steps: press Start over.", "逐步模式最多保留 {n} 步:请点“重新开始”。"),
+}

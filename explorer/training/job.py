@@ -1,0 +1,305 @@
+"""Training off the request thread: each run trains in a child process, driven from here."""
+import gc
+import itertools
+import logging
+import signal
+import threading
+import time
+from dataclasses import replace
+from enum import Enum
+
+import torch
+
+from model.gpt import build_model
+
+from . import worker as train_worker
+from .spawn import CTX
+from .pool import SlotPool
+from .run import Run
+
+log = logging.getLogger("explorer")
+_job_ids = itertools.count(1)
+STOP_SECONDS = 3.5  # how long a stopped run's process may take to finish its step, send its weights and exit
+
+
+class State(str, Enum):
+    QUEUED = "queued"    # waiting for a training slot
+    RUNNING = "running"
+    PAUSED = "paused"
+    DONE = "done"        # reached max_iters
+    STOPPED = "stopped"  # ended by the user (Stop, Reset, closing the tab)
+    FAILED = "failed"
+
+    @property
+    def live(self) -> bool:
+        return self in (State.QUEUED, State.RUNNING, State.PAUSED)
+
+class TrainingJob:
+    """Trains one Run in a child process; start/pause/resume/step/stop are safe from any thread.
+
+    A control thread here waits for a training slot and tells the child what to do; a reader
+    thread applies the child's events (steps, evaluations, samples) to the Run.
+    """
+
+    def __init__(self, run: Run, dataset, pool: SlotPool, start_paused: bool = False, target=None):
+        self.run, self.dataset, self.pool = run, dataset, pool
+        self.id = f"job-{next(_job_ids)}"  # unique in the server (run ids are per session)
+        self.state = State.PAUSED if start_paused else State.QUEUED
+        self.error: str | None = None  # "memory" or "internal" once FAILED
+        self.started = False           # the child has built the model (shown by snapshot_model)
+        run.tokenizer = dataset.tokenizer
+        self._target = target or train_worker.main
+        self._want_running = not start_paused
+        self._step_requests = 0
+        self._stop = CTX.Event()  # shared with the child: it checks it between steps and eval batches
+        self._cond = threading.Condition()
+        self._proc = self._conn = None
+        self._killed = False
+        self._send_lock = threading.Lock()
+        self._threads: int | None = None
+        self._sent = self._idle = 0          # sequence numbers of commands sent / done by the child
+        self._ended: str | None = None       # "done", "stopped" or "failed", once the child has ended
+        self._final: bytes | None = None     # the weights the child sent when it ended
+        self._snapshots: dict[int, bytes | None] = {}
+        self._snapshot_ids = itertools.count(1)
+        self.thread = threading.Thread(target=self._work, name=f"train-{run.id}", daemon=True)
+
+    # commands -------------------------------------------------------------------------------
+    def start(self) -> "TrainingJob":
+        self.thread.start()
+        return self
+
+    def pause(self) -> None:
+        with self._cond:
+            self._want_running = False
+            self._cond.notify_all()
+
+    def resume(self) -> None:
+        with self._cond:
+            self._want_running = True
+            self._cond.notify_all()
+
+    def step_once(self, timeout: float = 60.0) -> bool:
+        """One optimizer step while paused; waits until it is done (True) or timeout (False)."""
+        with self._cond:
+            target = self.run.steps + self._step_requests + 1
+            self._step_requests += 1
+            self._cond.notify_all()
+            # done once the step is recorded and the run is back at rest (or resumed meanwhile)
+            return self._cond.wait_for(lambda: not self.state.live or self.run.steps >= target and (
+                self.state == State.PAUSED or self._want_running), timeout)
+
+    def stop(self, wait: float = 5.0) -> bool:
+        """End the run; True once it has ended (the child stops between steps and eval batches)."""
+        self._stop.set()
+        with self._cond:
+            self._cond.notify_all()
+        if self.thread.is_alive() and threading.current_thread() is not self.thread:
+            self.thread.join(wait)
+        return not self.thread.is_alive()
+
+    def queue_position(self) -> int | None:
+        return self.pool.position(self.id)
+
+    @property
+    def pid(self) -> int | None:
+        """The training process's id, once it has started."""
+        return self._proc.pid if self._proc is not None else None
+
+    @property
+    def threads(self) -> int | None:
+        """The cores this run computes on, as the pool last shared them out (None: torch's default)."""
+        return self._threads
+
+    def process_alive(self) -> bool:
+        return self._proc is not None and self._proc.is_alive()
+
+    def snapshot_model(self, timeout: float = 30.0):
+        """A copy of the model as it is now, in eval mode, safe to use while training goes on."""
+        if self.run.model is not None:
+            return self.run.model
+        if not self.started or self._ended:
+            return None
+        rid = next(self._snapshot_ids)
+        if not self._send(("snapshot", rid)):
+            return None
+        with self._cond:  # the child answers between two steps
+            if not self._cond.wait_for(lambda: rid in self._snapshots or self._ended, timeout):
+                return None
+            weights = self._snapshots.pop(rid, None)
+        return self._model(weights) if weights else self.run.model
+
+    # control thread -------------------------------------------------------------------------
+    def _wanted(self) -> bool:
+        return self._want_running or self._step_requests > 0
+
+    def _work(self) -> None:
+        try:
+            while not self._stop.is_set() and not self._ended:
+                with self._cond:
+                    self._cond.wait_for(lambda: self._stop.is_set() or self._wanted(), 0.5)
+                if self._stop.is_set():
+                    break
+                if not self._wanted():
+                    continue
+                self._set_state(State.QUEUED)
+                if not self.pool.acquire(self.id, lambda: self._stop.is_set() or not self._wanted(),
+                                         tune=self._set_threads):
+                    self._set_state(State.PAUSED)
+                    continue
+                try:
+                    self._set_state(State.RUNNING)
+                    if self._proc is None:
+                        self._spawn()
+                    self._drive()
+                finally:
+                    self.pool.release(self.id)
+                if not self._ended and not self._stop.is_set():
+                    self._set_state(State.PAUSED)
+        except Exception as e:  # noqa: BLE001 -- e.g. no process could be started
+            log.exception("training run %s failed", self.run.id)
+            self._fail(train_worker.failure_kind(e))
+        finally:
+            self._finish()
+
+    def _spawn(self) -> None:
+        ds = self.dataset
+        self._conn, child = CTX.Pipe()
+        ids = torch.cat([ds.train_data, ds.val_data]).numpy()  # numpy: pickled as bytes, not shared memory
+        args = (child, self._stop, self.run.model_cfg, self.run.train_cfg, ds.text, ds.tokenizer.chars, ds.name,
+                ids, self._threads)
+        self._proc = CTX.Process(target=self._target, args=args, name=f"train-{self.run.id}", daemon=True)
+        self._proc.start()
+        child.close()
+        self.dataset = None  # the child has its own copy
+        threading.Thread(target=self._read, name=f"train-{self.run.id}-events", daemon=True).start()
+
+    def _drive(self) -> None:
+        """Relay run/step/pause to the child until it is idle with nothing wanted, stopped or ended."""
+        told = None  # what the child was last told: "run", "steps" or "pause"
+        while True:
+            with self._cond:
+                while True:
+                    if self._stop.is_set() or self._ended:
+                        return
+                    if self._want_running and told != "run":
+                        told, cmd = "run", ("run",)
+                    elif not self._want_running and self._step_requests:
+                        told, cmd = "steps", ("steps", self._step_requests)
+                        self._step_requests = 0
+                    elif not self._want_running and told == "run":
+                        told, cmd = "pause", ("pause",)
+                    elif not self._want_running and self._idle == self._sent:
+                        return  # the child is idle and nothing more is wanted
+                    else:
+                        self._cond.wait(0.5)
+                        continue
+                    self._sent += 1
+                    cmd += (self._sent,)
+                    break
+            self._send(cmd)
+
+    def _set_threads(self, n: int) -> None:
+        """The pool's share of the cores for this run (it changes as other runs start and end)."""
+        self._threads = n
+        if self._conn is not None:
+            self._send(("threads", n))
+
+    def _send(self, msg) -> bool:
+        with self._send_lock:
+            try:
+                self._conn.send(msg)
+                return True
+            except (OSError, ValueError):  # the child has ended
+                return False
+
+    # reader thread --------------------------------------------------------------------------
+    def _read(self) -> None:
+        """Apply the child's events to the Run until it ends (or dies)."""
+        conn = self._conn
+        while True:
+            try:
+                msg = conn.recv()
+            except (EOFError, OSError):
+                break
+            kind, run = msg[0], self.run
+            with self._cond:
+                if kind == "step":
+                    _, step_log, sample, seconds = msg
+                    run.wall += seconds
+                    run.record(step_log)
+                    if sample is not None:
+                        self._add_sample(step_log.step, sample)
+                elif kind == "eval":
+                    _, step, train, val, sample, seconds = msg
+                    run.evals.append((step, train, val))
+                    self._add_sample(step, sample)
+                    run.wall += seconds
+                    run.version += 1
+                elif kind == "idle":
+                    self._idle = msg[1]
+                elif kind == "ready":
+                    self.started = True
+                elif kind == "snapshot":
+                    self._snapshots[msg[1]] = msg[2]
+                elif kind == "final":
+                    self._final = msg[1]
+                    self._ended = "done" if msg[2] else "stopped"
+                elif kind == "error":
+                    log.error("training run %s failed in its process:\n%s", run.id, msg[2])
+                    self._fail(msg[1])
+                self._cond.notify_all()
+        conn.close()
+        self._proc.join(5)
+        with self._cond:
+            if not self._ended and self._killed:
+                self._ended = "stopped"
+            elif not self._ended:  # died without a word: the kernel's OOM killer sends SIGKILL
+                code = self._proc.exitcode
+                log.error("training run %s: its process ended with exit code %s", self.run.id, code)
+                self._fail("memory" if code == -signal.SIGKILL else "internal")
+            self._cond.notify_all()
+
+    def _fail(self, kind: str) -> None:
+        with self._cond:
+            self.error, self._ended = kind, "failed"
+            self._cond.notify_all()
+
+    def _add_sample(self, step: int, text: str) -> None:
+        self.run.samples = (self.run.samples + [(step, text)])[-5:]
+
+    def _model(self, weights: bytes):
+        model_cfg = replace(self.run.model_cfg, vocab_size=self.run.vocab_size)
+        model = build_model(model_cfg)
+        model.load_state_dict(train_worker.from_bytes(weights))
+        return model.eval()
+
+    def _set_state(self, state: State) -> None:
+        with self._cond:
+            if self.state != state:
+                self.state = state
+                self.run.version += 1
+            self._cond.notify_all()
+
+    def _finish(self) -> None:
+        """Wait (briefly) for the child's last weights, keep them as the run's model, end the child."""
+        if self._proc is not None:
+            self._stop.set()  # a no-op when the child has ended
+            deadline = time.monotonic() + STOP_SECONDS
+            with self._cond:
+                self._cond.wait_for(lambda: self._ended, STOP_SECONDS)
+            self._proc.join(max(0.1, deadline - time.monotonic()))  # it exits right after its last message
+            if self._proc.is_alive():  # still in a step after STOP_SECONDS: end it, freeing its memory
+                if not self._ended:
+                    log.warning("training run %s: its process did not stop in time; killing it", self.run.id)
+                self._killed = True
+                self._proc.kill()
+                self._proc.join(1)
+        if self._final is not None:
+            try:
+                self.run.model = self._model(self._final)
+            except Exception:  # noqa: BLE001 -- the run keeps its curves, without a model
+                log.exception("training run %s: its weights could not be loaded", self.run.id)
+        self._final, self._snapshots, self.dataset = None, {}, None
+        self._set_state({"done": State.DONE, "failed": State.FAILED}.get(self._ended, State.STOPPED))
+        gc.collect()
