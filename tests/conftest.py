@@ -101,6 +101,28 @@ def browser():
         browser.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.failed_call = report.failed  # for _close_pages
+    return report
+
+
+@pytest.fixture(autouse=True)
+def _close_pages(request):
+    """A browser test that fails midway leaves no page open (its session would keep training and
+    take a slot from the tests after it), and leaves a screenshot of each page as it was."""
+    yield
+    if "browser" not in request.fixturenames:
+        return
+    for i, context in enumerate(request.getfixturevalue("browser").contexts):
+        if getattr(request.node, "failed_call", False):
+            for j, page in enumerate(context.pages):
+                page.screenshot(path=str(SHOTS / f"failed-{request.node.name}-{i}{j}.png"), full_page=True)
+        context.close()
+
+
 @pytest.fixture(scope="session")
 def url():
     """The explorer serving the pretrained bigram, gpt-classroom and gpt-small from assets/."""

@@ -111,23 +111,26 @@ def test_a_visitor_beyond_the_slots_is_told_they_are_queued(browser, app):
     from gradio_client import Client
     url, demo = app
     others = [Client(url, verbose=False) for _ in range(2)]  # two visitors take both slots
-    for c in others:
-        c.predict(model_type="gpt", n_layer=1, n_embd=32, n_head=4, block_size=32, batch_size=8,
-                  max_iters=20000, eval_interval=0, dtype="float32", api_name="/train_start")
-    context, page = open_app(browser, url, 1280, 800)
-    page.click("#btn-start")
-    wait_state(page, "queued")
-    page.wait_for_function("() => document.querySelector('#train-banner').innerText.includes('position 1')")
-    assert "Busy" in page.inner_text("#train-banner")
-    assert page.is_disabled("#btn-start") and page.is_enabled("#btn-stop")
-    shot(page, "desktop-en-queued")
-    others[0].predict(api_name="/train_stop")  # a slot frees: the page starts training by itself
-    wait_state(page, "running", timeout=30_000)
-    wait_points(page, 10)
-    page.click("#btn-stop")
-    wait_state(page, "stopped")
-    others[1].predict(api_name="/train_stop")
-    context.close()
+    try:
+        for c in others:
+            c.predict(model_type="gpt", n_layer=1, n_embd=32, n_head=4, block_size=32, batch_size=8,
+                      max_iters=20000, eval_interval=0, dtype="float32", api_name="/train_start")
+        context, page = open_app(browser, url, 1280, 800)
+        page.click("#btn-start")
+        wait_state(page, "queued")
+        page.wait_for_function("() => document.querySelector('#train-banner').innerText.includes('position 1')")
+        assert "Busy" in page.inner_text("#train-banner")
+        assert page.is_disabled("#btn-start") and page.is_enabled("#btn-stop")
+        shot(page, "desktop-en-queued")
+        others[0].predict(api_name="/train_stop")  # a slot frees: the page starts training by itself
+        wait_state(page, "running", timeout=30_000)
+        wait_points(page, 10)
+        page.click("#btn-stop")
+        wait_state(page, "stopped")
+        context.close()
+    finally:  # a failure midway must not leave the two trainings holding both slots
+        for c in others:
+            c.predict(api_name="/train_reset")
 
 
 def test_phone_screen_and_closing_the_tab_stops_training(browser, app):
