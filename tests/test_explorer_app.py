@@ -24,7 +24,7 @@ def status(c: Client) -> dict:
     return c.predict(api_name="/train_status")
 
 
-def wait_status(c: Client, predicate, timeout=30.0) -> dict:
+def wait_status(c: Client, predicate, timeout=120.0) -> dict:
     end = time.monotonic() + timeout
     while True:
         st = status(c)

@@ -195,9 +195,8 @@ def test_sessions_are_separate_and_closed(store):
     assert wait_for(lambda: state(a) == "running" and train(a).current.steps > 0)
     assert state(b) == "idle" and b.model_choices("en") == b.model_choices("en")
     job = train(a).job
-    t0 = time.monotonic()
-    store.close("a")  # what closing the tab does
-    assert time.monotonic() - t0 < 5 and not job.thread.is_alive()
+    store.close("a")  # what closing the tab does: it ends the training (Stop's bound: the benchmark)
+    assert wait_for(lambda: not job.thread.is_alive())
     assert "a" not in store.sessions and job.run.model is not None and train(a).runs == []
 
 

@@ -88,14 +88,12 @@ def test_start_pause_step_resume_stop(pool):
     paused_at = job.run.steps
     time.sleep(0.2)
     assert job.run.steps == paused_at  # nothing moves while paused
-    assert job.step_once(10)
+    assert job.step_once(120)
     assert job.run.steps == paused_at + 1 and job.state == State.PAUSED
     assert pool.active == set()  # a paused run holds no slot
     job.resume()
     assert wait_for(lambda: job.run.steps > paused_at + 5)
-    t0 = time.monotonic()
-    assert job.stop(wait=5)
-    assert time.monotonic() - t0 < 5
+    assert job.stop(wait=120)  # how soon: tests/benchmarks/training_process.py (stop_s)
     assert job.state == State.STOPPED
     assert not job.process_alive() and job.run.model is not None  # its process (and memory) gone, model kept
     assert not job.run.model.training
@@ -117,18 +115,16 @@ def test_step_from_paused_start(pool):
     job = make_job(pool, paused=True, eval_interval=5)
     time.sleep(0.2)
     assert job.state == State.PAUSED and job.run.steps == 0
-    assert job.step_once(20)
+    assert job.step_once(120)
     assert job.run.steps == 1 and [s for s, _, _ in job.run.evals] == [0]
     job.stop()
 
 
 def test_stop_interrupts_a_long_evaluation(pool):
     job = make_job(pool, TINY_GPT, eval_interval=1, eval_iters=100_000)  # an evaluation of hours
-    assert wait_for(lambda: job.started, 20)
+    assert wait_for(lambda: job.started)
     time.sleep(0.3)
-    t0 = time.monotonic()
-    assert job.stop(wait=5)
-    assert time.monotonic() - t0 < 5
+    assert job.stop(wait=120)  # long before the evaluation's hours; how soon: the benchmark's stop_eval_s
     assert job.state == State.STOPPED
 
 

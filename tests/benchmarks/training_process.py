@@ -7,7 +7,10 @@ starts the process server (as app.py does once it serves), then each app preset'
 does, and prints one JSON line per preset: ready_s, the
 seconds from Start until the process has built the model and optimizer; and, read from the
 child's /proc/PID/smaps_rollup after a few steps and again after Pause, MB of Rss, Pss and
-Private_Dirty (the memory that is the process's own). Linux only."""
+Private_Dirty (the memory that is the process's own); and stop_s, the seconds Stop takes to end a
+run that is training (the app promises 5), and stop_eval_s, to end one in the middle of an
+evaluation of hours (the tests check only that both end: a timed assertion flakes under load).
+Linux only."""
 import json
 import sys
 import time
@@ -50,9 +53,40 @@ def measure(name: str, dataset) -> dict:
         while job.state.value != "paused":
             time.sleep(0.05)
         time.sleep(0.5)
-        return {"preset": name, "ready_s": round(ready, 3), "running_mb": running, "paused_mb": memory(job.pid)}
+        paused = memory(job.pid)
+        job.resume()
+        while job.state.value != "running":
+            time.sleep(0.05)
+        time.sleep(0.5)
+        return {"preset": name, "ready_s": round(ready, 3), "running_mb": running, "paused_mb": paused,
+                "stop_s": stop_seconds(job), "stop_eval_s": stop_during_evaluation(name, dataset)}
     finally:
         job.stop()
+
+
+def stop_seconds(job) -> float:
+    t0 = time.perf_counter()
+    job.stop(wait=60)
+    return round(time.perf_counter() - t0, 3)
+
+
+def stop_during_evaluation(name: str, dataset) -> float:
+    """Stop pressed while the run evaluates 100,000 batches a split."""
+    from dataclasses import replace
+
+    from explorer.training.fields import app_preset
+    from explorer.training.job import TrainingJob
+    from explorer.training.pool import SlotPool
+    from explorer.training.run import Run
+
+    model_cfg, train_cfg = app_preset(name)
+    train_cfg = replace(train_cfg, eval_interval=1, eval_iters=100_000)
+    run = Run("run-2", 2, model_cfg, train_cfg, dataset.name, dataset.tokenizer.vocab_size)
+    job = TrainingJob(run, dataset, SlotPool(1)).start()
+    while not job.started:
+        time.sleep(0.01)
+    time.sleep(1.0)  # well inside the step-0 evaluation
+    return stop_seconds(job)
 
 
 if __name__ == "__main__":  # the training processes import this script again: keep the guard

@@ -6,6 +6,10 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from conftest import SHOTS
 
+# how long a wait may last before the test fails: a condition met on a quiet machine in a second may
+# take a minute on one running a second suite beside this one
+TIMEOUT = 120_000
+
 # a figure's title and annotations, as plotly.js holds them on the graph div (what the reader sees)
 _PLOT_TEXT = """(elem) => {
     const gd = document.querySelector('#' + elem + ' .js-plotly-plot');
@@ -19,9 +23,10 @@ def new_page(browser, url: str, width: int, height: int, lang: str):
     """A fresh session (its own browser context) at that size and language, once the app is ready."""
     context = browser.new_context(viewport={"width": width, "height": height},
                                   locale="zh-CN" if lang == "zh" else "en-US")
+    context.set_default_timeout(TIMEOUT)
     page = context.new_page()
     page.goto(url)
-    page.wait_for_function("() => document.querySelector('#picker input')?.value", timeout=60_000)
+    page.wait_for_function("() => document.querySelector('#picker input')?.value", timeout=TIMEOUT)
     return context, page
 
 
@@ -49,12 +54,12 @@ def plot_text(page, elem: str) -> str:
     return page.evaluate(_PLOT_TEXT, elem)
 
 
-def wait_plot_text(page, elem: str, text: str, timeout=30_000):
+def wait_plot_text(page, elem: str, text: str, timeout=TIMEOUT):
     """Wait until the figure in #elem has text in its title or one of its annotations."""
     page.wait_for_function(f"(text) => ({_PLOT_TEXT})({elem!r}).includes(text)", arg=text, timeout=timeout)
 
 
-def wait_text(page, elem: str, text: str, timeout=30_000):
+def wait_text(page, elem: str, text: str, timeout=TIMEOUT):
     page.wait_for_function("([elem, text]) => (document.querySelector('#' + elem)?.innerText || '').includes(text)",
                            arg=[elem, text], timeout=timeout)
 

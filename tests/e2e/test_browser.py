@@ -5,7 +5,7 @@ import time
 
 from conftest import SHOTS
 from explorer.training.state import TrainState
-from pages import shot
+from pages import TIMEOUT, shot
 
 # points on the chart as plotly.js holds them (_fullData: arrays sent base64-packed are decoded there)
 POINTS = "(gd && gd._fullData || []).reduce((n, tr) => n + (tr.x ? tr.x.length : 0), 0)"
@@ -13,10 +13,11 @@ POINTS = "(gd && gd._fullData || []).reduce((n, tr) => n + (tr.x ? tr.x.length :
 
 def open_app(browser, url, width, height, locale="en-US"):
     context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
+    context.set_default_timeout(TIMEOUT)
     page = context.new_page()
     page.goto(url)
-    page.wait_for_selector("#loss-chart .js-plotly-plot", timeout=60_000)  # plotly.js has loaded
-    page.wait_for_function("() => document.querySelector('#picker input')?.value", timeout=30_000)
+    page.wait_for_selector("#loss-chart .js-plotly-plot", timeout=TIMEOUT)  # plotly.js has loaded
+    page.wait_for_function("() => document.querySelector('#picker input')?.value", timeout=TIMEOUT)
     return context, page
 
 
@@ -28,14 +29,14 @@ def chart_points(page) -> int:
     }""".replace("POINTS(gd)", POINTS))
 
 
-def wait_points(page, more_than: int, timeout=30_000):
+def wait_points(page, more_than: int, timeout=TIMEOUT):
     page.wait_for_function(f"""() => {{
         const gd = document.querySelector('#loss-chart .js-plotly-plot');
         return {POINTS} > {more_than};
     }}""", timeout=timeout)
 
 
-def wait_state(page, state, timeout=30_000):
+def wait_state(page, state, timeout=TIMEOUT):
     page.wait_for_selector(f"#train-banner .banner[data-state='{state}']", timeout=timeout)
 
 
@@ -65,10 +66,16 @@ def test_desktop_train_in_both_languages(browser, app):
     wait_state(page, "running")
     wait_points(page, 0)  # the first points (the model is built and evaluated at step 0 first)
     before = chart_points(page)
-    wait_points(page, before, timeout=15_000)  # the chart gains points while training
+    wait_points(page, before)  # the chart gains points while training
     assert chart_points(page) > before
     assert "正在训练" in page.inner_text("#train-banner")
     shot(page, "desktop-zh-running")
+    # past the second evaluation (step 300), so the run has a val curve to show beside the next one:
+    # a machine under load may take a while to get there, and the comparison below needs it
+    page.wait_for_function("""() => {
+        const v = document.querySelector("#train-stats [data-stat='step'] .v");
+        return v && parseInt(v.innerText.replace(/,/g, '')) > 300;
+    }""", timeout=TIMEOUT)
 
     page.click("#btn-stop")
     wait_state(page, "stopped")
@@ -76,7 +83,7 @@ def test_desktop_train_in_both_languages(browser, app):
     page.wait_for_timeout(1500)
     assert chart_points(page) == stopped  # nothing moves once stopped
     page.click("#btn-save")
-    page.wait_for_selector("#saved a", timeout=30_000)
+    page.wait_for_selector("#saved a", timeout=TIMEOUT)
     assert ".zip" in page.inner_text("#saved")
     shot(page, "desktop-zh-stopped")
 
@@ -94,13 +101,13 @@ def test_desktop_train_in_both_languages(browser, app):
     page.press("#f-n_layer input[type=number]", "Enter")
     page.wait_for_function("() => document.querySelector('#config-note').innerText.includes('parameters')")
     page.click("#btn-start")
-    wait_state(page, "running", timeout=60_000)
+    wait_state(page, "running")
     page.wait_for_function("""() => {
         const gd = document.querySelector('#loss-chart .js-plotly-plot');
         const names = (gd && gd._fullData || []).map(tr => tr.name + ':' + (tr.x ? tr.x.length : 0));
         const current = names.find(n => n.startsWith('train (smoothed):'));
         return names.some(n => n.startsWith('run 1 · bigram val')) && current && +current.split(':')[1] >= 15;
-    }""", timeout=120_000)
+    }""", timeout=TIMEOUT)
     shot(page, "desktop-en-compare")
     page.click("#btn-stop")
     wait_state(page, "stopped")
@@ -123,7 +130,7 @@ def test_a_visitor_beyond_the_slots_is_told_they_are_queued(browser, app):
         assert page.is_disabled("#btn-start") and page.is_enabled("#btn-stop")
         shot(page, "desktop-en-queued")
         others[0].predict(api_name="/train_stop")  # a slot frees: the page starts training by itself
-        wait_state(page, "running", timeout=30_000)
+        wait_state(page, "running")
         wait_points(page, 10)
         page.click("#btn-stop")
         wait_state(page, "stopped")
@@ -153,8 +160,8 @@ def test_phone_screen_and_closing_the_tab_stops_training(browser, app):
     mine = {h for h, s in store.sessions.items() if s.state(TrainState).live_job()} - live_before
     assert len(mine) == 1
     job = store.sessions[next(iter(mine))].state(TrainState).job
-    page.close()  # closing the tab ends that training within 5 s and frees its session
-    end = time.monotonic() + 5
+    page.close()  # closing the tab ends that training and frees its session
+    end = time.monotonic() + 120  # within seconds (tests/benchmarks/training_process.py); a loaded machine is slower
     while time.monotonic() < end and job.thread.is_alive():
         time.sleep(0.05)
     assert not job.thread.is_alive() and job.state.value == "stopped"

@@ -4,7 +4,7 @@ steps generation twice, in English and Chinese, at 1280x800 and 390 px wide. Scr
 tests/e2e/screenshots/ (git-ignored): look at them."""
 import pytest
 
-from pages import new_page, open_tab, pick, plot_text, set_number, shot, wait_plot_text
+from pages import TIMEOUT, new_page, open_tab, pick, plot_text, set_number, shot, wait_plot_text
 
 TABS = {"en": ("Attention", "Softmax", "Sampling"), "zh": ("注意力", "Softmax 与温度", "采样")}
 
@@ -18,7 +18,7 @@ def test_inside_tabs(browser, url, width, height, lang):
 
     # attention: the grid is drawn on load; pick head 2, then the masked stage
     open_tab(page, attention)
-    page.wait_for_selector("#att-grid .js-plotly-plot", timeout=60_000)
+    page.wait_for_selector("#att-grid .js-plotly-plot", timeout=TIMEOUT)
     wait_plot_text(page, "att-grid", "L4 H4")  # gpt-small: 4 layers x 4 heads
     pick(page, "att-head", "H2")
     wait_plot_text(page, "att-head-plot", "H2")
@@ -48,7 +48,7 @@ def test_inside_tabs(browser, url, width, height, lang):
     open_tab(page, sampling)
     set_number(page, "samp-length", 200)
     page.click("#samp-run")
-    page.wait_for_function("() => document.querySelectorAll('#samp-text .tok').length >= 200", timeout=30_000)
+    page.wait_for_function("() => document.querySelectorAll('#samp-text .tok').length >= 200", timeout=TIMEOUT)
     page.click("#samp-next")
     page.wait_for_function("() => /(Step 1|第 1 步)/.test(document.querySelector('#samp-step-info').innerText)")
     page.click("#samp-next")

@@ -20,7 +20,7 @@ def test_bigram_section(browser, url, width, height, lang):
     open_tab(page, TABS[lang][1])
 
     # drawn on load: the trained table's softmax rows, the chain, the baseline, both samples
-    wait_plot_text(page, "lec-bigram-heatmap", w["softmax"], timeout=60_000)
+    wait_plot_text(page, "lec-bigram-heatmap", w["softmax"])
     wait_plot_text(page, "lec-bigram-heatmap", w["trained"])
     wait_text(page, "lec-bigram-row-box", "'u'")          # after 'q' comes 'u'
     wait_text(page, "lec-bigram-mean", w["equal"])

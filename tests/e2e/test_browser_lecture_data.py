@@ -4,12 +4,12 @@ the seed of a batch, in English and Chinese, at 1280x800 and 390 px wide. Screen
 tests/e2e/screenshots/ (git-ignored): look at them."""
 import pytest
 
-from pages import new_page, open_tab, set_number, shot, wait_text
+from pages import TIMEOUT, new_page, open_tab, set_number, shot, wait_text
 
 TABS = {"en": ("Lecture", "1 · Data and tokenizer", "2 · Batches"), "zh": ("课程讲解", "1 · 数据与分词器", "2 · 批次")}
 
 
-def wait_value(page, selector: str, value: str, timeout=20_000):
+def wait_value(page, selector: str, value: str, timeout=TIMEOUT):
     page.wait_for_function(f"() => document.querySelector({selector!r})?.value === {value!r}", timeout=timeout)
 
 

@@ -20,7 +20,7 @@ def test_graph_section(browser, url, width, height, lang):
     open_tab(page, TABS[lang][1])
 
     # drawn on load: both graphs, both heatmaps, the shapes written out
-    wait_plot_text(page, "lec-graph-decoder", decoder, timeout=60_000)
+    wait_plot_text(page, "lec-graph-decoder", decoder)
     wait_plot_text(page, "lec-graph-encoder", encoder)
     wait_plot_text(page, "lec-graph-self", self_title)
     wait_plot_text(page, "lec-graph-cross", cross_title)

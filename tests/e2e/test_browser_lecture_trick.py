@@ -16,7 +16,7 @@ WORDS = {"en": dict(v1="Version 1", v4="Version 4", unscaled="unscaled", row="Ro
 
 def trick(page, w: dict, every: bool):
     """Section 4: drawn with the lecture's sizes; then T, C, head_size, B, b, the scale, the seed, the row."""
-    wait_plot_text(page, "lec-trick-v1", w["v1"], timeout=60_000)
+    wait_plot_text(page, "lec-trick-v1", w["v1"])
     wait_plot_text(page, "lec-trick-v4", "wei[0]" if every else "wei[1]")
     wait_text(page, "lec-trick-check", "torch.allclose(xbow, xbow2)")
     assert "False" not in page.locator("#lec-trick-check").inner_text()
