@@ -6,9 +6,8 @@ import types
 import typing
 from functools import wraps
 
-from .errors import Refusal
+from .errors import Refusal, user_errors
 from .limits import MAX_PROMPT, MAX_TEXT
-
 
 
 def number(value, field: str, lo: float, hi: float, integer: bool = False):
@@ -16,7 +15,7 @@ def number(value, field: str, lo: float, hi: float, integer: bool = False):
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
         raise Refusal("refuse.number", field=field, value=_short(value))
     if not lo <= value <= hi:  # first: an infinity is out of range, and int() of it would raise
-        raise Refusal("refuse.range", field=field, value=value, lo=_fmt(lo), hi=_fmt(hi))
+        raise Refusal("refuse.range", field=field, value=value, lo=lo, hi=hi)
     if integer and int(value) != value:
         raise Refusal("refuse.integer", field=field, value=value)
     return int(value) if integer else float(value)
@@ -85,13 +84,9 @@ def prompt(value) -> str:
     return value
 
 
-def _fmt(x) -> str:
-    return f"{x:,}" if isinstance(x, int) or float(x).is_integer() and abs(x) < 1e15 else f"{x:g}"
-
-
 def _short(value) -> str:
     """A value as a message may quote it: at most 40 characters."""
-    s = repr(value)
+    s = str(value)
     return s if len(s) <= 40 else s[:37] + "..."
 
 
@@ -136,8 +131,6 @@ def _kind(hint) -> str:
 def checked(fn):
     """An API endpoint that refuses, before it runs, any argument whose JSON type its signature does
     not name (gradio_client passes whatever the caller sends). Ranges are the endpoint's to check."""
-    from .errors import user_errors  # noqa: PLC0415 -- errors imports nothing of ours but i18n
-
     sig = inspect.signature(fn)
     hints = typing.get_type_hints(fn)
 
@@ -153,7 +146,6 @@ def checked(fn):
                 if name == "lang":
                     raise Refusal("refuse.type", field="lang", value=_short(value), kind='"en" or "zh-CN"')
                 raise Refusal("refuse.type", field=name, value=_short(value), kind=_kind(hint))
-        return lang
 
     if inspect.isgeneratorfunction(fn):
         @wraps(fn)

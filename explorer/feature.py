@@ -11,10 +11,10 @@ class Feature:
     """One feature of the app. Declaring it registers its strings (so t() knows them on import)."""
     id: str                          # the tab's id: elem_id "tab-<id>", the handle in browser tests
     title_key: str                   # i18n key of the tab's title
-    build: Callable | None = None    # build(ctx) -> dict of components, inside its gr.Tab
+    build: Callable | str | None = None  # build(ctx) -> dict of components, inside its gr.Tab; or "module:name"
     strings: dict | None = None      # {key: (English, 简体中文)}
     css: str = ""                    # added to the app's CSS
-    api: Callable | None = None      # register(ctx): its gradio_client endpoints (no tab builder)
+    api: Callable | str | None = None    # register(ctx): its gradio_client endpoints (no tab builder)
     state: type | None = None        # its per-session state: session.state(cls), created empty
     sections: tuple = ()             # sub-features shown as sub-tabs after build's content
 

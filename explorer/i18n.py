@@ -71,7 +71,8 @@ STRINGS: dict[str, dict[str, str]] = {key: {"en": en, "zh-CN": zh} for key, (en,
 def add(strings: dict[str, tuple[str, str]]) -> None:
     """A feature's own strings (explorer/feature.py calls this when a feature is declared)."""
     clash = [k for k in strings if k in STRINGS and STRINGS[k] != {"en": strings[k][0], "zh-CN": strings[k][1]}]
-    assert not clash, f"duplicate i18n keys: {sorted(clash)}"
+    if clash:
+        raise ValueError(f"i18n keys defined twice, differently: {sorted(clash)}")
     STRINGS.update({key: {"en": en, "zh-CN": zh} for key, (en, zh) in strings.items()})
 
 

@@ -46,11 +46,11 @@ class Session:
     def state(self, cls: type[S]) -> S:
         """The feature state of type cls (a dataclass a Feature declares); one the store was not told
         of (a store built without the registry, in a test) is made empty on first use."""
-        with self.lock:
-            found = self._states.get(cls)
-            if found is None:
-                found = self._states[cls] = cls()
-            return found
+        found = self._states.get(cls)  # no lock to read: a tick must not wait while Stop holds it
+        if found is None:
+            with self.lock:
+                found = self._states.setdefault(cls, cls())
+        return found
 
     def next_number(self) -> int:
         """1, 2, 3, ...: numbers runs and uploads, so their names never repeat in a session."""

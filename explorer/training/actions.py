@@ -5,7 +5,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from model.checkpoint import save_checkpoint
-from model.data import CharDataset, CorpusError, check_text, read_text
+from model.data import MAX_TEXT_CHARS, CharDataset, CorpusError, check_text, read_text
 
 from .. import checks, corpus as shared_corpus
 from ..errors import Refusal
@@ -19,7 +19,6 @@ from .state import TrainState
 
 CORPUS_SOURCES = ("shakespeare", "upload", "paste")
 MAX_UPLOAD_BYTES = 10_000_000  # as launch(max_file_size=...)
-MAX_PASTE = 10_000_000         # characters of pasted text
 STEP_TIMEOUT = 60.0
 
 
@@ -46,7 +45,7 @@ def load_corpus(source: str, file_path=None, text: str | None = None) -> CharDat
         except CorpusError as e:
             raise Refusal("refuse.corpus_text", detail=str(e)) from None
     if source == "paste":
-        text = checks.text(text, "text", MAX_PASTE)
+        text = checks.text(text, "text", MAX_TEXT_CHARS)
         if not text.strip():
             raise Refusal("refuse.corpus_empty")
         try:

@@ -1,6 +1,7 @@
 """One visitor's training: the runs on the chart, the runs whose models the picker offers, the job."""
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from ..errors import Refusal
 from ..i18n import t
@@ -20,7 +21,7 @@ class TrainState:
     job: TrainingJob | None = None                              # the latest run's training, live or ended
     rendered: tuple | None = None   # what the tab last drew, so unchanged ticks send nothing
     reference: bool = False         # the chart shows the lecture's results
-    model_prefix: str = "session"
+    model_prefix: ClassVar[str] = "session"
 
     def new_run(self, number: int, model_cfg, train_cfg, corpus: str, vocab_size: int) -> Run:
         run = Run(f"run-{number}", number, model_cfg, train_cfg, corpus, vocab_size)

@@ -91,7 +91,6 @@ def _wire(ctx: AppContext, c: dict, fields: dict) -> None:
     form = [c["model_type"], *fields.values(), c["corpus"], c["corpus_file"], c["corpus_text"]]
     outputs = [c["banner"], c["stats"], c["chart"], c["sample"], c["timer"],
                *(c[b] for b in view.BUTTONS), c["save"], ctx.picker, c["saved"]]
-    quiet = QUIET
 
     def parse(data: dict):
         values = {n: data[fields[n]] for n in names}
@@ -118,18 +117,18 @@ def _wire(ctx: AppContext, c: dict, fields: dict) -> None:
 
     inputs = {*form, ctx.lang, c["reference"]}
     for kind in view.BUTTONS:
-        c[kind].click(action(kind), inputs, outputs, **(TRAIN_STEP if kind == "step" else TRAIN_CONTROL), **quiet)
+        c[kind].click(action(kind), inputs, outputs, **(TRAIN_STEP if kind == "step" else TRAIN_CONTROL), **QUIET)
 
     def tick(lang: str, reference: bool, request: gr.Request):
         session = ctx.session(request)
         return render(session, lang, reference, force=False)
 
-    c["timer"].tick(tick, [ctx.lang, c["reference"]], outputs, **STATUS, **quiet)
+    c["timer"].tick(tick, [ctx.lang, c["reference"]], outputs, **STATUS, **QUIET)
 
     def on_reference(lang: str, reference: bool, request: gr.Request):
         return render(ctx.session(request), lang, reference)
 
-    c["reference"].change(on_reference, [ctx.lang, c["reference"]], outputs, **STATUS, **quiet)
+    c["reference"].change(on_reference, [ctx.lang, c["reference"]], outputs, **STATUS, **QUIET)
     ctx.on_language(outputs, lambda session, lang: render(session, lang, None))
 
     def save(lang: str, request: gr.Request):
@@ -146,14 +145,14 @@ def _wire(ctx: AppContext, c: dict, fields: dict) -> None:
         return [gr.update(value=values["model_type"])] + [
             gr.update(value=values[n], visible=gpt or not FIELD[n].gpt_only) for n in names]
 
-    c["preset"].input(on_preset, [c["preset"], ctx.lang], [c["model_type"], *fields.values()], **quiet)
+    c["preset"].input(on_preset, [c["preset"], ctx.lang], [c["model_type"], *fields.values()], **QUIET)
 
     def on_model_type(model_type: str, preset: str, lang: str):
         wanted = "bigram" if model_type == "bigram" else (preset if preset != "bigram" else "gpt-classroom")
         return [gr.update(value=wanted)] + on_preset(wanted, lang)
 
     c["model_type"].input(on_model_type, [c["model_type"], c["preset"], ctx.lang],
-                          [c["preset"], c["model_type"], *fields.values()], **quiet)
+                          [c["preset"], c["model_type"], *fields.values()], **QUIET)
 
     def on_form(data: dict):
         model_type, values, _ = parse(data)
@@ -161,9 +160,9 @@ def _wire(ctx: AppContext, c: dict, fields: dict) -> None:
 
     gr.on([comp.change for comp in [c["model_type"], *fields.values(), ctx.lang]], on_form,
           {c["model_type"], *fields.values(), ctx.lang}, c["config_note"], trigger_mode="always_last",
-          **STATUS, **quiet)
+          **STATUS, **QUIET)
 
     def on_corpus(source: str):
         return gr.update(visible=source == "upload"), gr.update(visible=source == "paste")
 
-    c["corpus"].change(on_corpus, c["corpus"], [c["corpus_file"], c["corpus_text"]], **quiet)
+    c["corpus"].change(on_corpus, c["corpus"], [c["corpus_file"], c["corpus_text"]], **QUIET)
