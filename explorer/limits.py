@@ -43,8 +43,13 @@ def count_params(cfg: GPTConfig) -> int:
     V, T, C, L = cfg.vocab_size, cfg.block_size, cfg.n_embd, cfg.n_layer
     if cfg.model_type == "bigram":
         return V * V
-    per_block = 12 * C * C + 10 * C  # qkv 3C^2, proj C^2+C, ffwd 8C^2+5C, two LayerNorms 4C
-    return V * C + T * C + L * per_block + 2 * C + C * V + V
+    ln = 2 * C if cfg.layer_norm else 0
+    per_block = 3 * C * C + ln  # qkv, ln1
+    if cfg.residual:
+        per_block += C * C + C  # proj
+    if cfg.ffwd:
+        per_block += (8 * C * C + 5 * C if cfg.residual else C * C + C) + ln  # 4x wide with the residual; ln2
+    return V * C + T * C + L * per_block + ln + C * V + V
 
 
 def step_gflop(cfg: GPTConfig, batch_size: int) -> float:

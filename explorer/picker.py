@@ -13,8 +13,9 @@ from .session import Session
 
 
 def has_attention(model) -> bool:
-    """A GPT (it has blocks and a traced forward); the bigram has no attention."""
-    return hasattr(model, "trace") and hasattr(model, "blocks")
+    """A GPT with at least one block (it has a traced forward); the bigram and a GPT of 0 layers
+    (embeddings straight into lm_head, the ladder's first rung) have no attention."""
+    return hasattr(model, "trace") and len(getattr(model, "blocks", ())) > 0
 
 
 def model_for(session: Session, key):

@@ -8,6 +8,7 @@ from dataclasses import dataclass, asdict, fields, replace
 # the allowed values, shared by validate() and the CLI's choices
 MODEL_TYPES = ("bigram", "gpt")
 DTYPES = ("float32", "bfloat16", "auto")
+INITS = ("gpt", "torch")
 
 
 @dataclass(frozen=True)
@@ -18,20 +19,30 @@ class GPTConfig:
     block_size: int = 64      # T max: context length the model can see
     n_embd: int = 128         # C: embedding channels (unused by the bigram)
     n_head: int = 4           # nh: attention heads per layer, head size hs = C // nh
-    n_layer: int = 4          # number of transformer blocks
+    n_layer: int = 4          # number of transformer blocks (0: embeddings straight into lm_head)
     dropout: float = 0.0      # dropout rate in attention, residual and feed-forward
+    # the lecture adds these one at a time; all on is its final gpt.py
+    ffwd: bool = True         # a feed-forward layer after attention in each block
+    residual: bool = True     # x + sa(x), x + ffwd(x), with the projections and the 4x wide feed-forward
+    layer_norm: bool = True   # LayerNorm before attention, before feed-forward, and before lm_head
+    init: str = "gpt"         # "gpt": weights drawn from N(0, 0.02); "torch": PyTorch's own defaults
 
     def validate(self) -> "GPTConfig":
         if self.model_type not in MODEL_TYPES:
             raise ValueError(f"model_type must be 'bigram' or 'gpt', got {self.model_type!r}")
         for name in ("vocab_size", "block_size", "n_embd", "n_head", "n_layer"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+            value, low = getattr(self, name), 0 if name == "n_layer" else 1  # 0 layers: the lecture's first step
+            if not isinstance(value, int) or isinstance(value, bool) or value < low:
+                raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
         if self.n_embd % self.n_head != 0:
             raise ValueError(f"n_embd ({self.n_embd}) must be divisible by n_head ({self.n_head})")
         if not 0.0 <= float(self.dropout) < 1.0:
             raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}")
+        for name in ("ffwd", "residual", "layer_norm"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"{name} must be true or false, got {getattr(self, name)!r}")
+        if self.init not in INITS:
+            raise ValueError(f"init must be one of {', '.join(INITS)}, got {self.init!r}")
         return self
 
     @property
@@ -69,6 +80,17 @@ class TrainConfig:
         return self
 
 
+def _rungs(base: GPTConfig) -> list[GPTConfig]:
+    """Rungs 1.. of the ladder: each the one before plus what the lecture added next."""
+    return [replace(base, n_layer=0),                   # 1 token and position embeddings into lm_head
+            replace(base, n_head=1),                     # 2 one self-attention head of size n_embd
+            base,                                        # 3 four heads of size 8, concatenated
+            replace(base, ffwd=True),                    # 4 + a feed-forward layer
+            replace(base, ffwd=True, n_layer=3),         # 5 three blocks, no residual: it hurts
+            replace(base, ffwd=True, n_layer=3, residual=True),                    # 6 + residual, projections
+            replace(base, ffwd=True, n_layer=3, residual=True, layer_norm=True)]   # 7 + LayerNorm
+
+
 PRESETS: dict[str, tuple[GPTConfig, TrainConfig]] = {
     # the lecture's bigram.py
     "bigram": (
@@ -90,6 +112,13 @@ PRESETS: dict[str, tuple[GPTConfig, TrainConfig]] = {
                     eval_iters=20, warmup_iters=100, lr_decay=True, min_lr=2e-4,
                     dtype="auto"),
     ),
+    # the lecture's second half, one addition at a time, each with its hyperparameters at that point
+    # (batch 32, block 8, n_embd 32, lr 1e-3, 5000 iterations) and PyTorch's default init; LADDER
+    # below names each rung and the val loss the lecture read off it
+    **{f"ladder-{i}": (cfg, TrainConfig(batch_size=32, learning_rate=1e-3, max_iters=5000, eval_interval=500,
+                                        eval_iters=200))
+       for i, cfg in enumerate(_rungs(GPTConfig(block_size=8, n_embd=32, n_head=4, n_layer=1, ffwd=False,
+                                                residual=False, layer_norm=False, init="torch")), start=1)},
     # a larger model trained longer for the app's default GPT (about 3.2M parameters, 13 MB)
     "gpt-small": (
         GPTConfig(block_size=128, n_embd=256, n_head=4, n_layer=4, dropout=0.1),
@@ -123,6 +152,22 @@ def field_help(cls) -> dict[str, str]:
         elif tok.type != tokenize.NL and not (tok.type == tokenize.COMMENT and not line):
             line.append(tok)  # comments on a line of their own belong to no field
     return helps
+
+
+PRESETS["ladder-0"] = PRESETS["bigram"]  # the lecture's bigram.py is the ladder's first rung
+
+# (preset, what the rung adds, the lecture's val loss or None where it read none off)
+LADDER: tuple[tuple[str, str, float | None], ...] = (
+    ("ladder-0", "bigram: a (V, V) table", 2.49),
+    ("ladder-1", "token + position embeddings, lm_head", None),
+    ("ladder-2", "one self-attention head", 2.4),
+    ("ladder-3", "multi-head attention (4 heads of 8)", 2.28),
+    ("ladder-4", "+ feed-forward", 2.24),
+    ("ladder-5", "3 blocks, no residual connections", None),
+    ("ladder-6", "+ residual connections and projections", 2.08),
+    ("ladder-7", "+ LayerNorm", 2.06),
+    ("gpt-lecture", "scaled up: 6 layers, 6 heads, n_embd 384, block 256, dropout 0.2 (a GPU)", 1.48),
+)
 
 
 def preset(name: str) -> tuple[GPTConfig, TrainConfig]:

@@ -54,7 +54,8 @@ class CausalSelfAttention(nn.Module):
         self.n_head, self.n_embd = config.n_head, config.n_embd
         # (C, 3C): columns [q | k | v], head h at [h*hs:(h+1)*hs] inside each
         self.qkv = nn.Linear(config.n_embd, 3 * config.n_embd, bias=False)
-        self.proj = nn.Linear(config.n_embd, config.n_embd)
+        # the projection back into the residual stream came with the residual connections
+        self.proj = nn.Linear(config.n_embd, config.n_embd) if config.residual else nn.Identity()
         self.dropout = config.dropout
         self.attn_dropout = Dropout(config.dropout)
         self.resid_dropout = Dropout(config.dropout)
@@ -116,14 +117,19 @@ class CausalSelfAttention(nn.Module):
 
 
 class FeedForward(nn.Module):
-    """A simple linear layer followed by a non-linearity, 4x wide, as in the lecture."""
+    """A simple linear layer followed by a non-linearity; with the residual connections the lecture
+    makes it 4x wide and projects it back into the residual stream."""
 
     def __init__(self, config: GPTConfig):
         super().__init__()
+        C = config.n_embd
+        if not config.residual:  # as first added: each token thinks on what it gathered, alone
+            self.net = nn.Sequential(nn.Linear(C, C), nn.ReLU())
+            return
         self.net = nn.Sequential(
-            nn.Linear(config.n_embd, 4 * config.n_embd),
+            nn.Linear(C, 4 * C),
             nn.ReLU(),
-            nn.Linear(4 * config.n_embd, config.n_embd),
+            nn.Linear(4 * C, C),
             Dropout(config.dropout),
         )
 
@@ -131,20 +137,33 @@ class FeedForward(nn.Module):
         return self.net(x)
 
 
+def layer_norm(config: GPTConfig) -> nn.Module:
+    return nn.LayerNorm(config.n_embd) if config.layer_norm else nn.Identity()
+
+
 class Block(nn.Module):
     """Transformer block: communication (attention) followed by computation (feed-forward)."""
 
     def __init__(self, config: GPTConfig):
         super().__init__()
+        self.residual = config.residual
         self.sa = CausalSelfAttention(config)
-        self.ffwd = FeedForward(config)
-        self.ln1 = nn.LayerNorm(config.n_embd)
-        self.ln2 = nn.LayerNorm(config.n_embd)
+        self.ffwd = FeedForward(config) if config.ffwd else None
+        self.ln1 = layer_norm(config)
+        self.ln2 = layer_norm(config) if config.ffwd else None
 
     def forward(self, x):
-        x = x + self.sa(self.ln1(x))  # pre-LayerNorm residual, as in the lecture
-        x = x + self.ffwd(self.ln2(x))
-        return x
+        return self.run(x, lambda h: (self.sa(h), None))[0]
+
+    def run(self, x, attend):
+        """The block around any attention path: attend(h) -> (out, extra); returns (x, extra). The
+        training, traced and cached forwards differ only in how they attend."""
+        out, extra = attend(self.ln1(x))  # pre-LayerNorm, as in the lecture
+        x = x + out if self.residual else out
+        if self.ffwd is not None:
+            out = self.ffwd(self.ln2(x))
+            x = x + out if self.residual else out
+        return x, extra
 
 
 class GPTLanguageModel(nn.Module):
@@ -156,10 +175,10 @@ class GPTLanguageModel(nn.Module):
         self.token_embedding_table = nn.Embedding(config.vocab_size, config.n_embd)
         self.position_embedding_table = nn.Embedding(config.block_size, config.n_embd)
         self.blocks = nn.ModuleList([Block(config) for _ in range(config.n_layer)])
-        self.ln_f = nn.LayerNorm(config.n_embd)  # final layer norm
+        self.ln_f = layer_norm(config)  # final layer norm
         self.lm_head = nn.Linear(config.n_embd, config.vocab_size)
-        # better init, not covered in the original GPT video, but important
-        self.apply(self._init_weights)
+        if config.init == "gpt":  # better init, not covered in the original GPT video, but important
+            self.apply(self._init_weights)
 
     def _init_weights(self, module):
         if isinstance(module, nn.Linear):
@@ -197,9 +216,7 @@ class GPTLanguageModel(nn.Module):
             x = self._embed(idx)
             layers = []
             for block in self.blocks:
-                att, rec = block.sa.forward_traced(block.ln1(x), scale=scale, causal=causal)
-                x = x + att
-                x = x + block.ffwd(block.ln2(x))
+                x, rec = block.run(x, lambda h: block.sa.forward_traced(h, scale=scale, causal=causal))
                 layers.append(rec)
             return Trace(self.lm_head(self.ln_f(x)), layers)
         finally:
@@ -218,9 +235,7 @@ class GPTLanguageModel(nn.Module):
             x = self._embed(idx)  # (B, T, C): prefill the whole context
         new_cache = []
         for i, block in enumerate(self.blocks):
-            att, kv = block.sa.forward_cached(block.ln1(x), None if cache is None else cache[i])
-            x = x + att
-            x = x + block.ffwd(block.ln2(x))
+            x, kv = block.run(x, lambda h: block.sa.forward_cached(h, None if cache is None else cache[i]))
             new_cache.append(kv)
         return self.lm_head(self.ln_f(x[:, -1])), new_cache  # only the last position: (B, V)
 

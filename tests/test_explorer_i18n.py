@@ -57,7 +57,7 @@ def test_every_literal_key_is_defined():
 def test_every_generated_key_is_defined():
     generated = [f"field.{f.name}" for f in FIELDS] + [f"field.{f.name}.info" for f in FIELDS]
     generated += [f"preset.{p}" for p in APP_PRESETS] + [f"status.{s.value}" for s in State]
-    generated += [f"dtype.{c}" for f in FIELDS for c in f.choices]
+    generated += [f"{f.name}.{c}" for f in FIELDS for c in f.choices]
     generated += [f"train.{b}" for b in ("start", "pause", "resume", "step", "stop", "reset")]
     generated += [f"corpus.{s}" for s in ("shakespeare", "upload", "paste")]
     generated += ["error.memory", "error.internal"]  # a failed run's kinds

@@ -57,10 +57,11 @@ S = {
     "att.row_entropy": ("row entropy (bits)", "行熵(比特)"),
     "att.query_title": ("Query {pos} {char}: weights over the keys", "查询 {pos} {char}:对各个键的权重"),
     "att.masked_cell": ("masked (-inf)", "已掩码(-inf)"),
-    "att.no_attention": ("The bigram has no attention: each character reads the next one's logits from a table. "
-                         "Pick a GPT to see attention; the Softmax and Sampling tabs work with the bigram too.",
-                         "Bigram 模型没有注意力:每个字符直接从查找表读出下一个字符的 logits。请选择 GPT 查看注意力;"
-                         "Softmax 和采样标签页也适用于 Bigram。"),
+    "att.no_attention": ("The bigram has no attention: each character reads the next one's logits from a table; nor has "
+                         "a GPT of 0 layers (the ladder's first rung), which feeds its embeddings straight into lm_head. "
+                         "Pick a GPT with layers to see attention; the Softmax and Sampling tabs work with any model.",
+                         "Bigram 模型没有注意力:每个字符直接从查找表读出下一个字符的 logits;0 层的 GPT(阶梯的第一级)"
+                         "也没有,它把嵌入直接送进 lm_head。请选择有层的 GPT 查看注意力;Softmax 和采样标签页适用于任何模型。"),
     "soft.run": ("Compute logits", "计算 logits"),
     "soft.intro": ("The model's logits for the next character are computed once; each panel divides them by a "
                    "temperature and applies softmax. Low temperature sharpens, high flattens. Above each panel: T, the "

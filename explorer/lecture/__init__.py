@@ -10,12 +10,13 @@ model/lecture/, and code.py shows their source under each section.
     trick/     4 · averaging the past: the four versions of xbow, and a @ b as a weighted sum
     scale/     5 · why attention divides by √head_size
     graph/     6 · one head's wei as a graph, decoder beside encoder, and cross-attention
+    ladder/    7 · building the Transformer: each addition of the lecture's second half, trained and measured
     code.py    the code panel every section ends with
     text.py    the tab's own strings; tab.py builds its intro
 """
 from ..feature import Feature
-from . import batches, bigram, data, graph, scale, tab, text, trick
+from . import batches, bigram, data, graph, ladder, scale, tab, text, trick
 
 FEATURE = Feature("lecture", "tab.lecture", build=tab.build, strings=text.S, css=text.CSS,
                   sections=(data.SECTION, batches.SECTION, bigram.SECTION, trick.SECTION, scale.SECTION,
-                            graph.SECTION))
+                            graph.SECTION, ladder.SECTION))

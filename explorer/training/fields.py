@@ -2,7 +2,7 @@
 presets, and build_configs, which checks form or API values into (GPTConfig, TrainConfig)."""
 from dataclasses import asdict, dataclass, replace
 
-from model.config import GPTConfig, TrainConfig, preset
+from model.config import INITS, LADDER, GPTConfig, TrainConfig, preset
 
 from .. import checks
 from ..errors import Refusal
@@ -28,8 +28,12 @@ FIELDS: tuple[Field, ...] = (
     Field("block_size", int, 2, 256),
     Field("n_embd", int, 8, 512, gpt_only=True),
     Field("n_head", int, 1, 16, gpt_only=True),
-    Field("n_layer", int, 1, 8, gpt_only=True),
+    Field("n_layer", int, 0, 8, gpt_only=True),
     Field("dropout", float, 0.0, 0.5, gpt_only=True),
+    Field("ffwd", bool, gpt_only=True),
+    Field("residual", bool, gpt_only=True),
+    Field("layer_norm", bool, gpt_only=True),
+    Field("init", str, gpt_only=True, choices=INITS),
     Field("batch_size", int, 1, 128),
     Field("learning_rate", float, 1e-6, 1.0),
     Field("max_iters", int, 1, 20_000),
@@ -45,7 +49,7 @@ FIELDS: tuple[Field, ...] = (
 )
 FIELD = {f.name: f for f in FIELDS}
 MODEL_TYPES = ("bigram", "gpt")
-APP_PRESETS = ("bigram", "gpt-classroom", "gpt-lecture")
+APP_PRESETS = ("bigram", "gpt-classroom", "gpt-lecture", *(name for name, _, _ in LADDER[1:-1]))
 
 
 def app_preset(name: str) -> tuple[GPTConfig, TrainConfig]:

@@ -23,7 +23,7 @@ def _field_component(ctx: AppContext, name: str, value, visible: bool = True):
     if f.kind is bool:
         return ctx.labels.make(gr.Checkbox, **common)
     if f.kind is str:
-        return ctx.labels.make(gr.Dropdown, choices=[(f"dtype.{c}", c) for c in f.choices], **common)
+        return ctx.labels.make(gr.Dropdown, choices=[(f"{name}.{c}", c) for c in f.choices], **common)
     return ctx.labels.make(gr.Number, precision=0 if f.kind is int else None, **common)
 
 

@@ -1,0 +1,8 @@
+"""Section 7 of the lecture, building the Transformer: the lecture's second half as a ladder of rungs,
+each the one GPT class with one more switch on, trained and measured (assets/ holds each one).
+compute.py reads the rungs' checkpoints and samples from them; figures.py draws the staircase, the
+table and the samples; text.py holds the strings and CSS; tab.py the builder."""
+from ...feature import Feature
+from . import tab, text
+
+SECTION = Feature("ladder", "lecture.tab.ladder", build=tab.build, strings=text.S, css=text.CSS)

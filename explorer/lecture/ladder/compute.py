@@ -1,0 +1,90 @@
+"""The ladder as data: each rung's preset, the checkpoint that stands for it in assets/, our val loss
+and the lecture's, the lines of model/ it turns on, and a sample from each rung with one seed."""
+from dataclasses import dataclass
+
+import torch
+
+from model import gpt
+from model.bigram import BigramLanguageModel
+from model.config import LADDER
+from model.sampling import generate
+
+from ... import checks
+from ...errors import Refusal
+from ...limits import MAX_SEED
+from ...models import list_pretrained
+from ...session import Session
+
+# the checkpoint in assets/ that stands for each rung (the last: the lecture's 1.48 needs a GPU)
+ASSET = {"ladder-0": "bigram", "gpt-lecture": "gpt-small"}
+MAX_LENGTH = 300
+DEFAULT_PROMPT = ""  # empty: start from token 0, a newline, as the lecture does
+
+
+@dataclass(frozen=True)
+class Rung:
+    """One step of the lecture's second half."""
+    index: int
+    preset: str                 # its preset (python -m model.train --preset ...)
+    lecture: float | None       # the val loss the lecture read off it
+    asset: str                  # the folder in assets/ that holds it trained
+    ours: float | None          # that checkpoint's val loss (None: not in assets/)
+    params: int | None
+
+    @property
+    def key(self) -> str | None:
+        return f"pretrained:{self.asset}" if self.ours is not None else None
+
+
+def rungs(session: Session) -> list[Rung]:
+    """Every rung with our checkpoint's numbers, read from assets/ (a missing one has None)."""
+    found = list_pretrained(session.assets)
+    out = []
+    for i, (preset, _, lecture) in enumerate(LADDER):
+        asset = ASSET.get(preset, preset)
+        info = found.get(asset) or {}
+        out.append(Rung(i, preset, lecture, asset, info.get("val_loss"), info.get("params")))
+    return out
+
+
+def gains(ladder: list[Rung]) -> list[float | None]:
+    """Each rung's val loss minus the one before it (negative: better)."""
+    return [None if i == 0 or r.ours is None or ladder[i - 1].ours is None else r.ours - ladder[i - 1].ours
+            for i, r in enumerate(ladder)]
+
+
+def samples(session: Session, prompt, seed, length) -> list[tuple[Rung, str | None]]:
+    """(rung, text) for every rung in assets/, each from the same prompt and seed (None: no checkpoint,
+    or the prompt has characters the rung's vocabulary lacks)."""
+    prompt = checks.prompt(prompt)
+    seed = checks.whole(seed, "seed", 0, MAX_SEED)
+    length = checks.whole(length, "length", 1, MAX_LENGTH)
+    out = []
+    for rung in rungs(session):
+        if rung.key is None:
+            out.append((rung, None))
+            continue
+        model, tokenizer, _ = session.get_model(rung.key)
+        if tokenizer.unknown_chars(prompt):
+            raise Refusal("lec.ladder.unknown", chars=" ".join(repr(c) for c in tokenizer.unknown_chars(prompt)[:8]))
+        ids = tokenizer.encode(prompt[-model.config.block_size:])
+        idx = torch.tensor([ids], dtype=torch.long).reshape(1, -1)
+        text = generate(model, idx, length, generator=torch.Generator().manual_seed(seed))
+        out.append((rung, tokenizer.decode(text[0, len(ids) or 1:].tolist())))  # an empty prompt began at token 0
+    return out
+
+
+def code_of(preset: str) -> list:
+    """The parts of model/ a rung adds: what runs at this rung that did not at the one before."""
+    return {
+        "ladder-0": [BigramLanguageModel.forward],
+        "ladder-1": [gpt.GPTLanguageModel._embed, gpt.GPTLanguageModel.forward],
+        "ladder-2": [gpt.CausalSelfAttention.forward_traced],
+        "ladder-3": [gpt.CausalSelfAttention._heads, gpt.CausalSelfAttention._merge],
+        "ladder-4": [gpt.FeedForward],
+        "ladder-5": [gpt.Block.run, gpt.GPTLanguageModel.__init__],
+        "ladder-6": [gpt.Block.run, gpt.FeedForward, gpt.CausalSelfAttention.__init__],
+        "ladder-7": [gpt.layer_norm, gpt.Block.__init__, gpt.Block.run],
+        "gpt-lecture": [gpt.GPTLanguageModel._init_weights, gpt.Dropout],
+    }[preset]
+

@@ -1,0 +1,63 @@
+"""Pure views of the ladder: the staircase of val losses (ours beside the lecture's), the table of
+rungs with each step's gain, and the samples side by side."""
+import html
+
+import plotly.graph_objects as go
+
+from ...i18n import t
+from ...views import FONT
+
+OURS, LECTURE = "#1f77b4", "#ff7f0e"
+
+
+def _name(rung, lang: str) -> str:
+    return f"{rung.index} · {t(f'lec.ladder.short.{rung.preset}', lang)}"
+
+
+def staircase(ladder: list, lang: str) -> go.Figure:
+    """One bar per rung (our checkpoint's val loss), the lecture's value as a marker on it."""
+    names = [_name(r, lang) for r in ladder]
+    ours = [r.ours for r in ladder]
+    fig = go.Figure()
+    fig.add_bar(x=names, y=ours, name=t("lec.ladder.ours", lang), marker_color=OURS,
+                text=[f"{v:.2f}" if v is not None else "" for v in ours], textposition="outside",
+                hovertemplate="%{x}<br>" + t("lec.ladder.ours", lang) + ": %{y:.3f}<extra></extra>")
+    fig.add_scatter(x=names, y=[r.lecture for r in ladder], mode="markers", name=t("lec.ladder.lecture", lang),
+                    marker=dict(symbol="diamond", size=12, color=LECTURE, line=dict(width=1, color="#fff")),
+                    hovertemplate="%{x}<br>" + t("lec.ladder.lecture", lang) + ": %{y:.2f}<extra></extra>")
+    fig.add_hline(y=4.174, line=dict(color="#888", dash="dash", width=1),
+                  annotation_text=t("lec.ladder.uniform", lang), annotation_position="top right")
+    fig.update_layout(height=380, margin=dict(l=50, r=10, t=40, b=90), font=dict(family=FONT, size=12),
+                      title=dict(text=t("lec.ladder.chart_title", lang), x=0.01, font=dict(size=14)),
+                      yaxis=dict(title=t("lec.ladder.val", lang), range=[1.0, 4.6]), xaxis=dict(tickangle=-30),
+                      legend=dict(orientation="h", y=1.0, yanchor="bottom", x=1, xanchor="right"),
+                      plot_bgcolor="#fafafa", bargap=0.35)
+    return fig
+
+
+def table_html(ladder: list, gains: list, lang: str) -> str:
+    """The rungs as rows: what each adds, its preset, our val loss, the lecture's, the step's gain."""
+    head = "".join(f"<th>{html.escape(t(k, lang))}</th>" for k in
+                   ("lec.ladder.col.rung", "lec.ladder.col.adds", "lec.ladder.col.preset", "lec.ladder.ours",
+                    "lec.ladder.lecture", "lec.ladder.col.gain"))
+    rows = []
+    for r, g in zip(ladder, gains):
+        ours = "–" if r.ours is None else f"{r.ours:.3f}"
+        lecture = "–" if r.lecture is None else f"{r.lecture:.2f}"
+        gain = "" if g is None else f'<span class="{"up" if g > 0 else "down"}">{g:+.3f}</span>'
+        asset = "" if r.asset == r.preset else f" ({html.escape(t('lec.ladder.on_cpu', lang, asset=r.asset))})"
+        rows.append(f'<tr data-rung="{r.preset}"><td>{r.index}</td>'
+                    f"<td>{html.escape(t(f'lec.ladder.adds.{r.preset}', lang))}</td>"
+                    f"<td><code>{r.preset}</code>{asset}</td><td>{ours}</td><td>{lecture}</td><td>{gain}</td></tr>")
+    return f'<table class="ladder-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def samples_html(pairs: list, lang: str) -> str:
+    """Each rung's sample in a box of its own, in the ladder's order."""
+    boxes = []
+    for rung, text in pairs:
+        body = html.escape(text) if text is not None else html.escape(t("lec.ladder.no_checkpoint", lang))
+        val = "" if rung.ours is None else f" · val {rung.ours:.2f}"
+        boxes.append(f'<div class="ladder-sample" data-rung="{rung.preset}"><div class="k">'
+                     f"{html.escape(_name(rung, lang))}{val}</div><pre>{body}</pre></div>")
+    return f'<div class="ladder-samples">{"".join(boxes)}</div>'

@@ -1,0 +1,87 @@
+"""Strings of the ladder section (key: (English, 简体中文)) and its CSS."""
+
+S = {
+    "lec.ladder.intro": (
+        "The lecture's second half builds the GPT one addition at a time and reads the validation loss off "
+        "each step. Every rung below is the same `GPTLanguageModel` with one more switch on (`GPTConfig`: "
+        "`n_layer`, `n_head`, `ffwd`, `residual`, `layer_norm`), trained with the lecture's settings at that "
+        "point (batch 32, block 8, n_embd 32, lr 1e-3, 5000 steps). Train any rung yourself: pick its preset "
+        "in the Train tab; every rung also opens in the Attention, Softmax and Sampling tabs (the model picker "
+        "lists them).",
+        "课程的后半段一步一步搭出 GPT,每加一样东西就读一次验证集损失。下面每一级都是同一个 "
+        "`GPTLanguageModel`,只是多打开了一个开关(`GPTConfig`:`n_layer`、`n_head`、`ffwd`、`residual`、"
+        "`layer_norm`),并按课程当时的设置训练(batch 32、block 8、n_embd 32、学习率 1e-3、5000 步)。"
+        "想亲手训练某一级:在“训练”标签页选它的预设;每一级也都能在注意力、Softmax 和采样标签页中打开"
+        "(模型选择器里列出了它们)。"),
+    "lec.ladder.chart_title": ("Validation loss, rung by rung", "逐级的验证集损失"),
+    "lec.ladder.ours": ("ours (assets/)", "我们的(assets/)"),
+    "lec.ladder.lecture": ("the lecture's", "课程中的"),
+    "lec.ladder.val": ("val loss (nats)", "验证集损失(nats)"),
+    "lec.ladder.uniform": ("uniform guess: ln 65 = 4.17", "均匀猜测:ln 65 = 4.17"),
+    "lec.ladder.col.rung": ("Rung", "级"),
+    "lec.ladder.col.adds": ("What it adds", "新增了什么"),
+    "lec.ladder.col.preset": ("Preset", "预设"),
+    "lec.ladder.col.gain": ("Change", "变化"),
+    "lec.ladder.on_cpu": ("on a CPU: {asset}", "CPU 上用 {asset}"),
+    "lec.ladder.why_hurts": (
+        "Rung 5 is worse than rung 4: three blocks without residual connections are deeper, and the gradient "
+        "has no short path back to the early layers, so they train worse. Rung 6 adds the residual "
+        "connections (`x = x + self.sa(x)`): the biggest drop of the small rungs.",
+        "第 5 级比第 4 级更差:三个没有残差连接的 block 更深,梯度没有通往前面几层的捷径,于是训练得更差。"
+        "第 6 级加上残差连接(`x = x + self.sa(x)`):这是各个小模型之间下降最多的一步。"),
+    "lec.ladder.samples_head": ("### Samples, rung by rung\nThe same prompt and seed for every rung: the text gets "
+                                "better as the model grows.",
+                                "### 逐级采样\n每一级用同样的提示文本和随机种子:模型越完整,文字越像样。"),
+    "lec.ladder.prompt": ("Prompt", "提示文本"),
+    "lec.ladder.prompt.ph": ("empty: start from token 0 (a newline), as the lecture does",
+                             "留空:和课程一样从 token 0(换行符)开始"),
+    "lec.ladder.seed": ("Seed", "随机种子"),
+    "lec.ladder.length": ("Characters", "字符数"),
+    "lec.ladder.sample": ("Sample every rung", "每一级都采样"),
+    "lec.ladder.code_head": ("### The code each rung turns on\nRead from `model/` as it runs.",
+                             "### 每一级打开的代码\n运行时从 `model/` 读取。"),
+    "lec.ladder.rung": ("Rung", "级"),
+    "lec.ladder.no_checkpoint": ("(no checkpoint in assets/)", "(assets/ 中没有这个检查点)"),
+    "lec.ladder.unknown": ("Some rung's vocabulary lacks these characters: {chars}", "有一级的词表中没有这些字符:{chars}"),
+    "lec.ladder.short.ladder-0": ("bigram", "bigram 查找表"),
+    "lec.ladder.short.ladder-1": ("embeddings", "嵌入"),
+    "lec.ladder.short.ladder-2": ("one head", "单头"),
+    "lec.ladder.short.ladder-3": ("multi-head", "多头"),
+    "lec.ladder.short.ladder-4": ("+ ffwd", "+ 前馈"),
+    "lec.ladder.short.ladder-5": ("3 blocks", "3 个 block"),
+    "lec.ladder.short.ladder-6": ("+ residual", "+ 残差"),
+    "lec.ladder.short.ladder-7": ("+ LayerNorm", "+ 层归一化"),
+    "lec.ladder.short.gpt-lecture": ("scaled up", "放大"),
+    "lec.ladder.adds.ladder-0": ("the bigram: a (V, V) table of next-character logits",
+                                 "bigram:一张 (V, V) 的下一个字符 logits 表"),
+    "lec.ladder.adds.ladder-1": ("token and position embeddings (C = 32), then lm_head; no attention yet",
+                                 "token 嵌入与位置嵌入(C = 32),再接 lm_head;还没有注意力"),
+    "lec.ladder.adds.ladder-2": ("one self-attention head of size 32: tokens communicate",
+                                 "一个大小为 32 的自注意力头:token 之间开始通信"),
+    "lec.ladder.adds.ladder-3": ("4 heads of size 8, run in parallel and concatenated",
+                                 "4 个大小为 8 的注意力头,并行计算后拼接"),
+    "lec.ladder.adds.ladder-4": ("a feed-forward layer: each token computes on what it gathered",
+                                 "前馈层:每个 token 对收集到的信息各自计算"),
+    "lec.ladder.adds.ladder-5": ("3 blocks of attention + feed-forward, no residual connections",
+                                 "3 个“注意力 + 前馈”block,没有残差连接"),
+    "lec.ladder.adds.ladder-6": ("residual connections, projections, a 4x wide feed-forward",
+                                 "残差连接、投影层、4 倍宽的前馈层"),
+    "lec.ladder.adds.ladder-7": ("LayerNorm before attention, feed-forward and lm_head",
+                                 "在注意力、前馈层和 lm_head 之前加 LayerNorm"),
+    "lec.ladder.adds.gpt-lecture": ("scaled up: 6 layers, 6 heads, n_embd 384, block 256, dropout 0.2 (on a GPU)",
+                                    "放大:6 层、6 个头、n_embd 384、block 256、dropout 0.2(在 GPU 上)"),
+}
+
+CSS = """
+.ladder-table { border-collapse: collapse; font-size: 14px; width: 100%; }
+.ladder-table th, .ladder-table td { padding: 4px 8px; border-bottom: 1px solid var(--border-color-primary);
+  text-align: left; }
+.ladder-table td:nth-child(4), .ladder-table td:nth-child(5), .ladder-table td:nth-child(6) {
+  font-variant-numeric: tabular-nums; white-space: nowrap; }
+.ladder-table .down { color: #2e7d32; } .ladder-table .up { color: #c62828; }
+.ladder-samples { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 8px; }
+.ladder-sample { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 6px 8px; }
+.ladder-sample .k { font-size: 12px; color: var(--body-text-color-subdued); }
+.ladder-sample pre { margin: 4px 0 0; white-space: pre-wrap; font-size: 12px; max-height: 14em; overflow: auto; }
+@media (max-width: 640px) { .ladder-table { font-size: 12px; } .ladder-table th, .ladder-table td { padding: 2px 4px; } }
+"""

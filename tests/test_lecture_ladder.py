@@ -1,0 +1,82 @@
+"""Section 7, building the Transformer: the staircase read from the rungs' checkpoints in assets/,
+each within the lecture's number, the table's gains, the samples with one seed, the code per rung."""
+from pathlib import Path
+
+import plotly.graph_objects as go
+import pytest
+
+from explorer.errors import Refusal
+from explorer.lecture.code import source_of
+from explorer.lecture.ladder import compute as C, figures as F, tab as T
+from explorer.limits import Limits
+from explorer.session import SessionStore
+from helpers import refused
+from model.config import LADDER
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+
+
+@pytest.fixture(scope="module")
+def session():
+    if not all((ASSETS / ("bigram" if n == "ladder-0" else n) / "config.json").is_file()
+               for n, _, _ in LADDER[:-1]):
+        pytest.skip("needs the ladder's checkpoints in assets/")
+    store = SessionStore(ASSETS, Limits())
+    yield store.get("ladder")
+    store.close_all()
+
+
+def test_every_rung_is_in_assets_within_the_lectures_number(session):
+    ladder = C.rungs(session)
+    assert [r.preset for r in ladder] == [n for n, _, _ in LADDER]
+    for r in ladder:
+        assert r.ours is not None and r.key == f"pretrained:{r.asset}"
+        if r.lecture is not None:
+            assert abs(r.ours - r.lecture) <= 0.06, (r.preset, r.ours, r.lecture)
+
+
+def test_the_staircase_goes_down_except_where_the_lecture_shows_a_step_that_hurts(session):
+    ladder = C.rungs(session)
+    gains = C.gains(ladder)
+    assert gains[0] is None
+    by = {r.preset: g for r, g in zip(ladder, gains)}
+    assert by["ladder-5"] > 0  # three blocks without residual connections: worse
+    for name in ("ladder-2", "ladder-3", "ladder-4", "ladder-6", "ladder-7", "gpt-lecture"):
+        assert by[name] < 0, (name, by[name])
+
+
+def test_figures_and_table(session):
+    ladder = C.rungs(session)
+    fig = F.staircase(ladder, "en")
+    assert isinstance(fig, go.Figure) and len(fig.data[0].y) == len(LADDER)
+    assert list(fig.data[1].y) == [v for _, _, v in LADDER]  # the lecture's markers, None where it read none
+    table = F.table_html(ladder, C.gains(ladder), "en")
+    assert table.count("<tr data-rung=") == len(LADDER) and "on a CPU: gpt-small" in table
+    zh = F.table_html(ladder, C.gains(ladder), "zh-CN")
+    assert "残差连接" in zh and "CPU 上用 gpt-small" in zh
+    assert "逐级的验证集损失" in F.staircase(ladder, "zh-CN").layout.title.text
+
+
+def test_samples_share_prompt_and_seed(session):
+    first = C.samples(session, "", 7, 40)  # empty: from token 0, as the lecture does
+    again = C.samples(session, "", 7, 40)
+    assert [t for _, t in first] == [t for _, t in again]  # one seed, the same text
+    texts = [t for _, t in first]
+    assert all(t is not None and len(t) == 40 for t in texts) and len(set(texts)) > 1
+    html = F.samples_html(first, "en")
+    assert html.count('class="ladder-sample"') == len(LADDER)
+
+
+def test_samples_refuse_bad_input(session):
+    assert refused(C.samples, session, "€", 1, 10) == "lec.ladder.unknown"
+    assert refused(C.samples, session, "\n", -1, 10) == "refuse.range"
+    assert refused(C.samples, session, "\n", 1, 10_000) == "refuse.range"
+    assert refused(C.samples, session, 5, 1, 10) == "inside.prompt_type"
+    out = T.render(session, "€", 1, 10, "en")  # the staircase still draws; the samples say why not
+    assert isinstance(out[0], go.Figure) and 'data-refusal="lec.ladder.unknown"' in out[2]
+
+
+@pytest.mark.parametrize("preset", [n for n, _, _ in LADDER])
+def test_code_of_each_rung_reads_model(preset):
+    code = source_of(*C.code_of(preset))
+    assert code.startswith("# model/") and "def " in code or "class " in code
