@@ -223,3 +223,16 @@ def test_views_escape_and_show_whitespace():
     assert views.axis_names([" ", "␣", "<"]) == ["␣ 0", "␣ 1", "&lt; 2"]
     html = views.samples_html([("<b>", "<script>", ""), ("x", None, "<i>no</i>")], "en")
     assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;i&gt;" in html
+
+
+def test_an_untrained_rows_largest_probability_is_about_a_tenth():
+    """The section says so (and so not "confidently" wrong): N(0, 1) logits over 65 characters."""
+    import torch
+
+    from model.bigram import BigramLanguageModel
+    from model.config import GPTConfig
+    for seed in range(3):
+        torch.manual_seed(seed)
+        table = BigramLanguageModel(GPTConfig(model_type="bigram", vocab_size=65, block_size=8))
+        top = torch.softmax(table.token_embedding_table.weight, -1).max(-1).values
+        assert 0.08 < top.mean().item() < 0.15 and 1 / 65 < 0.016

@@ -80,3 +80,29 @@ def test_samples_refuse_bad_input(session):
 def test_code_of_each_rung_reads_model(preset):
     code = source_of(*C.code_of(preset))
     assert code.startswith("# model/") and "def " in code or "class " in code
+
+
+def test_a_visitors_run_of_a_rung_lands_on_the_staircase(session):
+    from explorer.training.state import TrainState
+    from model.config import PRESETS
+    from model.gpt import build_model
+
+    cfg, tcfg = PRESETS["ladder-3"]
+    run = session.state(TrainState).new_run(session.next_number(), cfg, tcfg, "input.txt", 65)
+    run.model, run.evals = build_model(cfg), [(0, 4.3, 4.31), (5000, 2.25, 2.271)]
+    by = {r.preset: r for r in C.rungs(session)}
+    assert by["ladder-3"].yours == 2.271 and by["ladder-3"].yours_label == run.label
+    assert all(r.yours is None for name, r in by.items() if name != "ladder-3")
+    fig = F.staircase(list(by.values()), "en")
+    assert fig.data[2].name == "yours" and fig.data[2].y[3] == 2.271
+    assert "yours (run " in F.table_html(list(by.values()), C.gains(list(by.values())), "en")
+
+
+def test_api_lists_every_rung(app_url):
+    from gradio_client import Client
+    c = Client(app_url, verbose=False)
+    out = c.predict(api_name="/ladder")
+    assert [r["name"] for r in out] == [n for n, _, _ in LADDER]
+    assert [r["lecture_val_loss"] for r in out] == [v for _, _, v in LADDER]
+    assert out[3]["config"]["n_head"] == 4 and out[3]["config"]["train"]["max_iters"] == 5000
+    assert "class FeedForward" in c.predict("ladder-4", api_name="/ladder_code")

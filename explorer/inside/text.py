@@ -5,14 +5,14 @@ S = {
     "tab.attention": ("Attention", "注意力"),
     "tab.softmax": ("Softmax", "Softmax 与温度"),
     "tab.sampling": ("Sampling", "采样"),
-    "inside.prompt": ("Prompt", "输入文字"),
+    "inside.prompt": ("Prompt", "提示文本"),
     "inside.prompt.info": ("only the model's own characters; the last block_size of them are used",
                            "只能用模型词表里的字符;只取最后 block_size 个"),
     "inside.drop": ("Remove unknown characters", "删除未知字符"),
     "inside.unknown": ("The model's vocabulary has no {chars}. Remove them, or pick a model trained on them.",
                        "模型的词表里没有 {chars}。请删除它们,或换一个见过这些字符的模型。"),
     "inside.empty": ("Empty prompt: starting from token 0 (the newline), as the lecture's generate() does.",
-                     "输入为空:和课程里的 generate() 一样,从第 0 个词元(换行符)开始。"),
+                     "输入为空:和课程里的 generate() 一样,从第 0 个 token(换行符)开始。"),
     "inside.cropped": ("The prompt is longer than block_size {block_size}: only its last {block_size} characters "
                        "are used ({n} dropped from the front).",
                        "输入长于 block_size {block_size}:只使用最后 {block_size} 个字符(开头去掉了 {n} 个)。"),
@@ -26,9 +26,13 @@ S = {
     "att.run": ("Show attention", "显示注意力"),
     "att.intro": ("Each small map is one head's `wei`: row = the query character, column = the key character it "
                   "reads from. Follow the lecture's pipeline with the stage buttons: `q @ k.T`, scaled by "
-                  "`1/sqrt(hs)`, masked (the future is -inf), softmax. Grey cells are masked.",
+                  "`1/sqrt(hs)`, masked (the future is -inf), softmax. Grey cells are masked. The \"mean over heads\" "
+                  "is a summary for reading only: the model never averages its heads, it concatenates their outputs "
+                  "`wei @ v` (and projects them, from the residual rung on).",
                   "每张小图是一个注意力头的 `wei`:行是查询(query)字符,列是它读取的键(key)字符。用“阶段”按钮沿课程的流程看:"
-                  "`q @ k.T` → 乘以 `1/sqrt(hs)` 缩放 → 掩码(未来位置为 -inf)→ softmax。灰色格子是被掩码遮住的。"),
+                  "`q @ k.T` → 乘以 `1/sqrt(hs)` 缩放 → 掩码(未来位置为 -inf)→ softmax。灰色格子是被掩码遮住的。"
+                  "“各头平均”只是方便阅读的汇总:模型从不对各个头取平均,而是把它们的输出 `wei @ v` 拼接起来"
+                  "(从残差那一级起还会再做投影)。"),
     "att.stage": ("Stage", "阶段"),
     "att.stage.raw": ("q @ k.T (raw)", "q @ k.T(原始分数)"),
     "att.stage.scaled": ("× 1/sqrt(hs) (scaled)", "× 1/sqrt(hs)(缩放后)"),
@@ -50,7 +54,7 @@ S = {
     "att.query": ("Query position", "查询位置"),
     "att.query.info": ("its row, shown as bars below, holds the coefficients of the weighted sum wei @ v",
                        "下方柱状图显示这一行:加权求和 wei @ v 时这个位置用的系数"),
-    "att.mean_heads": ("mean over heads", "各头平均"),
+    "att.mean_heads": ("mean over heads (a summary)", "各头平均(仅作汇总)"),
     "att.this_head": ("this head", "当前头"),
     "att.head_title": ("Layer {layer}, {head}: {stage}", "第 {layer} 层,{head}:{stage}"),
     "att.row_max": ("row max", "行最大值"),

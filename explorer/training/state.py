@@ -1,6 +1,6 @@
 """One visitor's training: the runs on the chart, the runs whose models the picker offers, the job."""
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import ClassVar
 
 from ..errors import Refusal
@@ -79,7 +79,8 @@ class TrainState:
         return {"key": key, "kind": "session", "name": run.label, "model_type": mc.model_type,
                 "params": count_params(mc), "block_size": mc.block_size, "n_embd": mc.n_embd,
                 "n_head": mc.n_head, "n_layer": mc.n_layer, "vocab_size": mc.vocab_size,
-                "step": run.steps, "train_loss": ev[1], "val_loss": ev[2], "corpus": run.corpus}
+                "step": run.steps, "train_loss": ev[1], "val_loss": ev[2], "corpus": run.corpus,
+                "config": asdict(mc)}
 
     def get_model(self, name: str) -> tuple:
         run = self.run(name)

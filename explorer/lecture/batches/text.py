@@ -10,7 +10,7 @@ S = {
         "模型从不一次读入整段文本。`get_batch` 随机抽取 `batch_size`(B)个起点 `ix`,"
         "从每个起点截取 `block_size`(T)个字符,这就是 `x`。`y` 是同一段文本向后移一个字符,"
         "所以 `y[b, t]` 是紧跟在 `x[b, :t+1]` 之后的字符。一段文本包含 T 个训练样本,一个批次包含 B × T 个;"
-        "B 行之间互不相见。"),
+        "B 行之间互不通信、彼此独立。"),
     "lec.batches.B": ("batch_size (B)", "batch_size(B)"),
     "lec.batches.B.info": ("rows drawn at once (at most 8 here)", "一次抽取的行数(这里最多 8)"),
     "lec.batches.T": ("block_size (T)", "block_size(T)"),

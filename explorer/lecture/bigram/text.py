@@ -73,10 +73,11 @@ S = {
     "lec.bigram.base_head": (
         "### Why an untrained bigram starts above ln V\nA model that knows nothing and says so gives every "
         "character p = 1/V, so its loss is -log(1/V) = ln V. A freshly initialised bigram does worse: its logits "
-        "are N(0, 1), so each row's softmax is peaked on random characters. It is *confidently wrong*.",
+        "are N(0, 1), so each row's softmax is uneven: its largest probability is about 0.1 (against 1/V ≈ 0.015), "
+        "on a character chosen at random.",
         "### 为什么未训练的 Bigram 损失高于 ln V\n一个什么都不知道、也承认自己不知道的模型,给每个字符的概率都是 1/V,"
         "损失就是 -log(1/V) = ln V。刚初始化的 Bigram 更差:它的 logits 服从 N(0, 1),每一行 softmax 之后都集中在"
-        "一些随机字符上。它是**自信地犯错**。"),
+        "一些随机字符上:每行最大的概率约为 0.1(而 1/V ≈ 0.015)。"),
     "lec.bigram.base_uniform": ("uniform baseline ln V = ln {V}", "均匀分布基线 ln V = ln {V}"),
     "lec.bigram.base_fresh": ("untrained bigram, loss on {n} positions", "未训练 Bigram 在 {n} 个位置上的损失"),
     "lec.bigram.base_trained": ("trained bigram, loss on the same positions", "已训练 Bigram 在相同位置上的损失"),
@@ -84,10 +85,10 @@ S = {
                                 "未训练各行的平均熵(nats),低于 ln V:分布尖锐而不平坦"),
     "lec.bigram.base_std": ("spread (std) of the untrained logits", "未训练 logits 的标准差(方差的平方根)"),
     "lec.bigram.base_why": (
-        "The extra ≈ 0.5 over ln V comes from that confidence: the mass sits on the wrong characters, so the "
+        "The extra ≈ 0.5 over ln V comes from that unevenness: the mass sits on random characters, so the "
         "right one usually gets less than 1/V. Training first removes it (the loss falls fast below ln V), then "
         "learns which characters really follow which.",
-        "比 ln V 多出来的约 0.5 正是来自这种自信:概率集中在错误的字符上,正确字符得到的概率通常小于 1/V。"
+        "比 ln V 多出来的约 0.5 正是来自这种不均匀:概率集中在随机的字符上,正确字符得到的概率通常小于 1/V。"
         "训练先消除这部分(损失迅速降到 ln V 以下),再学会哪些字符真的跟在哪些字符后面。"),
     "lec.bigram.hist_title": ("-log p[target] at {n} positions (B = {B}, T = {T})",
                               "{n} 个位置上的 -log p[target](B = {B},T = {T})"),

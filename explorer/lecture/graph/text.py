@@ -15,7 +15,7 @@ S = {
         "- **Decoder or encoder is one line.** The decoder masks the future with "
         "`wei = wei.masked_fill(tril[:T, :T] == 0, float('-inf'))`; delete that line and every node hears every "
         "other: an encoder (as in sentiment analysis), drawn beside the decoder.",
-        "**注意力就是通信。** 把某个注意力头的 `wei` (T, T) 看成一张有向图:节点是一小段输入文字在位置 0 … T-1 上的字符,"
+        "**注意力就是通信。** 把某个注意力头的 `wei` (T, T) 看成一张有向图:节点是一小段提示文本在位置 0 … T-1 上的字符,"
         "边 j → i 携带 `wei[i, j]`,即位置 i 有多“听”位置 j(线宽和不透明度)。每个节点对指向它的节点的值 `v` 做加权求和,"
         "权重取决于数据本身:一个节点所有入边的权重之和为 1。`wei` 来自页面顶部选中的模型。\n\n"
         "- **节点没有空间的概念。** 注意力作用在一组向量上;`q @ k.T` 里没有任何东西知道节点在哪个位置。"
@@ -23,7 +23,7 @@ S = {
         "- **批次中的样本之间从不通信。** `wei` 的形状是 (B, T, T):B 个序列各自是一张图,没有任何边连接两个样本。\n"
         "- **解码器还是编码器,只差一行。** 解码器用 `wei = wei.masked_fill(tril[:T, :T] == 0, float('-inf'))` "
         "掩码遮住未来;删掉这一行,每个节点都能听到所有其他节点:这就是编码器(例如情感分析),画在解码器旁边。"),
-    "lec.graph.prompt": ("Prompt: the nodes", "输入文字:图的节点"),
+    "lec.graph.prompt": ("Prompt: the nodes", "提示文本:图的节点"),
     "lec.graph.prompt.info": ("up to 16 characters are drawn, one node each", "最多画 16 个字符,每个字符一个节点"),
     "lec.graph.run": ("Draw", "绘制"),
     "lec.graph.drop": ("Remove unknown characters", "删除未知字符"),
@@ -56,11 +56,11 @@ S = {
     "lec.graph.cropped": ("Only the first {n} characters are drawn ({dropped} more were left out) so the graph "
                           "stays readable.", "为了让图保持清晰,只画前 {n} 个字符(另有 {dropped} 个未画)。"),
     "lec.graph.empty": ("Type at least one character in the prompt: each character is a node.",
-                        "请在输入文字中至少输入一个字符:每个字符是一个节点。"),
+                        "请在提示文本中至少输入一个字符:每个字符是一个节点。"),
     "lec.graph.empty_kv": ("Type at least one character in the second text: it gives the keys and values.",
                            "请在第二段文字中至少输入一个字符:它提供键和值。"),
     "lec.graph.unknown": ("The model's vocabulary has no {chars} (in the prompt). Remove them, or pick a model "
-                          "trained on them.", "模型的词表里没有 {chars}(在输入文字中)。请删除它们,或选择用这些字符训练的模型。"),
+                          "trained on them.", "模型的词表里没有 {chars}(在提示文本中)。请删除它们,或选择用这些字符训练的模型。"),
     "lec.graph.unknown_kv": ("The model's vocabulary has no {chars} (in the second text). Remove them, or pick a "
                              "model trained on them.",
                              "模型的词表里没有 {chars}(在第二段文字中)。请删除它们,或选择用这些字符训练的模型。"),
@@ -76,7 +76,7 @@ S = {
         "Both use the picked model's own first-layer head (its `Wq`, `Wk`, `Wv` applied to each text's token + "
         "position embeddings), so the numbers are real rather than random. Cross-attention has no mask: every "
         "query may read every key, and `wei` is (T_q, T_kv), not square.",
-        "在**自注意力**中,查询、键和值都来自同一个 `x`。在**交叉注意力**中,查询来自 `x`(这里是上面的输入文字,"
+        "在**自注意力**中,查询、键和值都来自同一个 `x`。在**交叉注意力**中,查询来自 `x`(这里是上面的提示文本,"
         "相当于解码器的字符),而键和值来自另一个来源(在编码器-解码器 Transformer 中是编码器的输出;这里是第二段文字)。"
         "两者都使用所选模型第一层的同一个注意力头(它的 `Wq`、`Wk`、`Wv` 作用在各段文字的词嵌入加位置嵌入上),"
         "所以数值是真实的,而不是随机的。交叉注意力没有掩码:每个查询都能读所有的键,`wei` 的形状是 (T_q, T_kv),不是方阵。"),
@@ -100,8 +100,8 @@ S = {
                              "自注意力(有掩码)<br>wei:(T, T) = ({t}, {t})"),
     "lec.graph.cross_title": ("Cross-attention (no mask)<br>wei: (T_q, T_kv) = ({tq}, {tkv})",
                               "交叉注意力(无掩码)<br>wei:(T_q, T_kv) = ({tq}, {tkv})"),
-    "lec.graph.queries": ("queries i: the prompt", "查询 i:输入文字"),
-    "lec.graph.keys_self": ("keys j: the prompt", "键 j:输入文字"),
+    "lec.graph.queries": ("queries i: the prompt", "查询 i:提示文本"),
+    "lec.graph.keys_self": ("keys j: the prompt", "键 j:提示文本"),
     "lec.graph.keys_cross": ("keys j: the second text", "键 j:第二段文字"),
     "lec.graph.cell": ("query {i} {ci} → key {j} {cj}", "查询 {i} {ci} → 键 {j} {cj}"),
     "lec.graph.masked": ("masked (-inf → 0)", "已掩码(-inf → 0)"),

@@ -1,12 +1,12 @@
 """The ladder as data: each rung's preset, the checkpoint that stands for it in assets/, our val loss
 and the lecture's, the lines of model/ it turns on, and a sample from each rung with one seed."""
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 
 import torch
 
 from model import gpt
 from model.bigram import BigramLanguageModel
-from model.config import LADDER
+from model.config import LADDER, PRESETS
 from model.sampling import generate
 
 from ... import checks
@@ -30,6 +30,8 @@ class Rung:
     asset: str                  # the folder in assets/ that holds it trained
     ours: float | None          # that checkpoint's val loss (None: not in assets/)
     params: int | None
+    yours: float | None = None  # the val loss of the visitor's latest run of this rung's model
+    yours_label: str = ""       # that run's name, e.g. "run 2 · gpt"
 
     @property
     def key(self) -> str | None:
@@ -39,11 +41,30 @@ class Rung:
 def rungs(session: Session) -> list[Rung]:
     """Every rung with our checkpoint's numbers, read from assets/ (a missing one has None)."""
     found = list_pretrained(session.assets)
+    mine = own_runs(session)
     out = []
     for i, (preset, _, lecture) in enumerate(LADDER):
         asset = ASSET.get(preset, preset)
         info = found.get(asset) or {}
-        out.append(Rung(i, preset, lecture, asset, info.get("val_loss"), info.get("params")))
+        run = mine.get(preset)
+        out.append(Rung(i, preset, lecture, asset, info.get("val_loss"), info.get("params"),
+                        run["val_loss"] if run else None, run["name"] if run else ""))
+    return out
+
+
+def own_runs(session: Session) -> dict[str, dict]:
+    """{preset: the picker's info of the visitor's latest evaluated run whose model is that rung's}:
+    a run of a ladder preset from the Train tab lands on the staircase."""
+    out = {}
+    for _, key in session.model_choices("en"):
+        if not key.startswith("session:"):
+            continue
+        info = session.model_info(key)
+        if info.get("val_loss") is None or "config" not in info:
+            continue
+        for preset, _, _ in LADDER:
+            if asdict(replace(PRESETS[preset][0], vocab_size=info["vocab_size"])) == info["config"]:
+                out[preset] = info  # model_choices lists runs oldest first: the latest wins
     return out
 
 

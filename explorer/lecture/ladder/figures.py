@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 from ...i18n import t
 from ...views import FONT
 
-OURS, LECTURE = "#1f77b4", "#ff7f0e"
+OURS, LECTURE, YOURS = "#1f77b4", "#ff7f0e", "#2ca02c"
 
 
 def _name(rung, lang: str) -> str:
@@ -25,6 +25,11 @@ def staircase(ladder: list, lang: str) -> go.Figure:
     fig.add_scatter(x=names, y=[r.lecture for r in ladder], mode="markers", name=t("lec.ladder.lecture", lang),
                     marker=dict(symbol="diamond", size=12, color=LECTURE, line=dict(width=1, color="#fff")),
                     hovertemplate="%{x}<br>" + t("lec.ladder.lecture", lang) + ": %{y:.2f}<extra></extra>")
+    if any(r.yours is not None for r in ladder):
+        fig.add_scatter(x=names, y=[r.yours for r in ladder], mode="markers", name=t("lec.ladder.yours", lang),
+                        marker=dict(symbol="star", size=15, color=YOURS, line=dict(width=1, color="#fff")),
+                        customdata=[r.yours_label for r in ladder],
+                        hovertemplate="%{x}<br>%{customdata}: %{y:.3f}<extra></extra>")
     fig.add_hline(y=4.174, line=dict(color="#888", dash="dash", width=1),
                   annotation_text=t("lec.ladder.uniform", lang), annotation_position="top right")
     fig.update_layout(height=380, margin=dict(l=50, r=10, t=40, b=90), font=dict(family=FONT, size=12),
@@ -43,6 +48,9 @@ def table_html(ladder: list, gains: list, lang: str) -> str:
     rows = []
     for r, g in zip(ladder, gains):
         ours = "–" if r.ours is None else f"{r.ours:.3f}"
+        if r.yours is not None:
+            ours += (f'<br><span class="yours">{html.escape(t("lec.ladder.yours", lang))} '
+                     f"({html.escape(r.yours_label)}): {r.yours:.3f}</span>")
         lecture = "–" if r.lecture is None else f"{r.lecture:.2f}"
         gain = "" if g is None else f'<span class="{"up" if g > 0 else "down"}">{g:+.3f}</span>'
         asset = "" if r.asset == r.preset else f" ({html.escape(t('lec.ladder.on_cpu', lang, asset=r.asset))})"

@@ -6,16 +6,17 @@ S = {
         "each step. Every rung below is the same `GPTLanguageModel` with one more switch on (`GPTConfig`: "
         "`n_layer`, `n_head`, `ffwd`, `residual`, `layer_norm`), trained with the lecture's settings at that "
         "point (batch 32, block 8, n_embd 32, lr 1e-3, 5000 steps). Train any rung yourself: pick its preset "
-        "in the Train tab; every rung also opens in the Attention, Softmax and Sampling tabs (the model picker "
-        "lists them).",
+        "in the Train tab, and your run lands on the staircase as a star (press Sample every rung to redraw). "
+        "Every rung also opens in the Attention, Softmax and Sampling tabs (the model picker lists them).",
         "课程的后半段一步一步搭出 GPT,每加一样东西就读一次验证集损失。下面每一级都是同一个 "
         "`GPTLanguageModel`,只是多打开了一个开关(`GPTConfig`:`n_layer`、`n_head`、`ffwd`、`residual`、"
         "`layer_norm`),并按课程当时的设置训练(batch 32、block 8、n_embd 32、学习率 1e-3、5000 步)。"
-        "想亲手训练某一级:在“训练”标签页选它的预设;每一级也都能在注意力、Softmax 和采样标签页中打开"
-        "(模型选择器里列出了它们)。"),
+        "想亲手训练某一级:在“训练”标签页选它的预设,你的训练结果会以星号出现在阶梯图上(点“每一级都采样”重画)。"
+        "每一级也都能在注意力、Softmax 和采样标签页中打开(模型选择器里列出了它们)。"),
     "lec.ladder.chart_title": ("Validation loss, rung by rung", "逐级的验证集损失"),
     "lec.ladder.ours": ("ours (assets/)", "我们的(assets/)"),
     "lec.ladder.lecture": ("the lecture's", "课程中的"),
+    "lec.ladder.yours": ("yours", "你训练的"),
     "lec.ladder.val": ("val loss (nats)", "验证集损失(nats)"),
     "lec.ladder.uniform": ("uniform guess: ln 65 = 4.17", "均匀猜测:ln 65 = 4.17"),
     "lec.ladder.col.rung": ("Rung", "级"),
@@ -79,6 +80,7 @@ CSS = """
 .ladder-table td:nth-child(4), .ladder-table td:nth-child(5), .ladder-table td:nth-child(6) {
   font-variant-numeric: tabular-nums; white-space: nowrap; }
 .ladder-table .down { color: #2e7d32; } .ladder-table .up { color: #c62828; }
+.ladder-table .yours { color: #2ca02c; font-size: 12px; }
 .ladder-samples { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 8px; }
 .ladder-sample { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 6px 8px; }
 .ladder-sample .k { font-size: 12px; color: var(--body-text-color-subdued); }

@@ -6,7 +6,7 @@ S = {
         "unit variance (`torch.randn`). Each entry of `wei = q @ k.transpose(-2, -1)` is a sum of `head_size` "
         "products of unit variance, so its **variance is about `head_size`**. Multiplying by `head_size**-0.5` "
         "brings it back to about 1. Move `head_size` and watch the variance and the softmax below.",
-        "**为什么要除以 √head_size(\"缩放\"注意力)。** 生成形状为 `(B, T, head_size)`、方差为 1 的 `k` 和 `q`"
+        "**为什么要除以 √head_size(“缩放”注意力)。** 生成形状为 `(B, T, head_size)`、方差为 1 的 `k` 和 `q`"
         "(`torch.randn`)。`wei = q @ k.transpose(-2, -1)` 的每个元素都是 `head_size` 个方差为 1 的乘积之和,"
         "所以它的**方差约等于 `head_size`**。乘以 `head_size**-0.5` 后方差回到 1 左右。"
         "拖动 `head_size`,看下方的方差和 softmax 如何变化。"),
@@ -14,7 +14,7 @@ S = {
     "lec.scale.head_size.info": ("the lecture uses 16; a GPT head is often 64 or 128",
                                  "课程用 16;GPT 的一个头常为 64 或 128"),
     "lec.scale.B": ("B (batch)", "B(批大小)"),
-    "lec.scale.T": ("T (time)", "T(时间步)"),
+    "lec.scale.T": ("T (time)", "T(序列长度)"),
     "lec.scale.samples.info": ("B·T·T entries of wei are measured", "统计 wei 的 B·T·T 个元素"),
     "lec.scale.seed": ("seed (torch.manual_seed)", "随机种子(torch.manual_seed)"),
     "lec.scale.var_k": ("k.var() (≈ 1)", "k.var()(≈ 1)"),
@@ -42,7 +42,7 @@ S = {
         "gathering little information and learning slowly (the gradients through a saturated softmax are tiny). "
         "With the scale, the weights start diffuse and training can sharpen them where it helps.",
         "**为什么这在初始化时很重要。** `wei` 会送进 softmax。数值差距很大时,softmax 的输出几乎是 **one-hot**:"
-        "最大的那个元素拿走几乎全部权重。如果不缩放,`head_size` 一大,每个 token 从第一步起就只\"听\"**一个**"
+        "最大的那个元素拿走几乎全部权重。如果不缩放,`head_size` 一大,每个 token 从第一步起就只“关注”**一个**"
         "其他 token,收集到的信息很少,学得也慢(饱和的 softmax 梯度极小)。缩放之后,初始权重比较分散,"
         "训练再在需要的地方把它们变尖锐。"),
     "lec.scale.sharpen": ("The lecture's example: softmax({x}) = {p1}; multiply the scores by {f}: {p2}.",

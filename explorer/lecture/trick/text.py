@@ -8,13 +8,13 @@ S = {
         "**self-attention**, keeps the same shape of computation but lets the data choose the weights `wei`. "
         "Each heatmap is a `wei`: row = the token that gathers (`t`), column = the token it reads from; "
         "every row sums to 1 and everything above the diagonal (the future) is 0.",
-        "**自注意力背后的数学技巧。** 第 `t` 个 token 只能和它之前的 token 交流,不能看后面的。"
-        "最简单的做法:对 `x[b, :t+1]` 取**平均**(\"词袋\",`xbow`)。课程用四种写法实现这个平均:"
+        "**自注意力背后的数学技巧。** 第 `t` 个 token 只能和它之前的 token 通信,不能看后面的。"
+        "最简单的做法:对 `x[b, :t+1]` 取**平均**(“词袋”,`xbow`)。课程用四种写法实现这个平均:"
         "第 1–3 种得到完全相同的 `xbow`;第 4 种即**自注意力**,计算形式不变,但权重 `wei` 由数据决定。"
         "每张热力图都是一个 `wei`:行是收集信息的 token(`t`),列是被读取的 token;"
         "每行之和为 1,对角线以上(未来)全为 0。"),
     "lec.trick.B": ("B (batch)", "B(批大小)"),
-    "lec.trick.T": ("T (time)", "T(时间步)"),
+    "lec.trick.T": ("T (time)", "T(序列长度)"),
     "lec.trick.T.info": ("at most 16, so the heatmaps stay readable", "最多 16,热力图才看得清"),
     "lec.trick.C": ("C (channels)", "C(通道数)"),
     "lec.trick.head_size": ("head_size (version 4)", "head_size(第 4 种)"),
@@ -49,7 +49,7 @@ S = {
         "**第 3 种:softmax。** 全 0 矩阵,把未来位置掩码成 `-inf`,再对每行做 softmax:\n```python\n"
         "tril = torch.tril(torch.ones(T, T))\nwei = torch.zeros((T, T))\n"
         "wei = wei.masked_fill(tril == 0, float('-inf'))\nwei = F.softmax(wei, dim=-1)\nxbow3 = wei @ x\n```\n"
-        "这些 0 就是\"亲和度\":在第 4 种里它们由数据算出。"),
+        "这些 0 就是“亲和度”:在第 4 种里它们由数据算出。"),
     "lec.trick.v4": (
         "**Version 4 — self-attention.** Each token emits a query (what am I looking for?) and a key (what do I "
         "contain?); `wei` is their dot product, masked and softmaxed, so it now differs per batch element:\n"
