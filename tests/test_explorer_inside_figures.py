@@ -1,5 +1,7 @@
 """The inside-the-model figures, built from known arrays: masked cells blank, labels are the
 characters, bars sum to 1 after softmax, the cut-off greys bars out; and the helpers behind them."""
+import math
+
 import numpy as np
 import pytest
 
@@ -124,3 +126,12 @@ def test_parse_temperatures():
 def test_panel_is_a_dataclass_of_arrays():
     p = Panel(1.0, np.ones(2) / 2, np.ones(2) / 2, np.ones(2, bool), 1.0)
     assert F.probability_panels(["x", "y"], [p], "en").data[0].x.tolist() == [0.5, 0.5]
+
+
+def test_entropy_in_nats_the_losss_unit():
+    """One unit everywhere: a uniform guess over 65 characters has ln 65 = 4.17, as an untrained loss."""
+    from explorer.inside.compute import entropy
+    assert entropy(np.full(65, 1 / 65)) == pytest.approx(math.log(65)) == pytest.approx(4.174, abs=1e-3)
+    assert entropy_bits(np.full(65, 1 / 65)) == pytest.approx(entropy(np.full(65, 1 / 65)) / math.log(2))
+    flat = panel(np.zeros(65, dtype=np.float32), 1.0, None, None)
+    assert flat.entropy == pytest.approx(math.log(65), abs=1e-5)

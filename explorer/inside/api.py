@@ -1,5 +1,6 @@
 """gradio_client endpoints of the inside-the-model tabs: attention, softmax, sample_stream,
 sample_step, sample_back. Plain JSON out; -inf (masked) becomes null. Each call takes lang."""
+import math
 from typing import Iterator
 
 import gradio as gr
@@ -12,7 +13,7 @@ from ..groups import INSPECT
 from ..limits import MAX_NEW_TOKENS
 from ..picker import has_attention, model_for
 from . import sampler
-from .compute import (DEFAULT_PROMPT, STAGES, attention as trace_attention, cutoffs, entropy_bits, last_logits, panel,
+from .compute import (DEFAULT_PROMPT, STAGES, attention as trace_attention, cutoffs, entropy, entropy_bits, last_logits, panel,
                       parse_temperatures, resolve_prompt)
 
 
@@ -39,7 +40,8 @@ def endpoints(ctx: AppContext) -> dict:
                   causal: bool = True, drop_unknown: bool = False, lang: str = "en",
                   request: gr.Request = None) -> dict:
         """Every layer's and head's attention for the prompt at one stage (raw, scaled, masked, softmax):
-        values[layer][head][query][key] (null where masked), plus each row's max weight and entropy (bits)."""
+        values[layer][head][query][key] (null where masked), plus each row's max weight and entropy (row_entropy in
+        nats, the loss's unit; row_entropy_bits in bits)."""
         with user_errors(lang):
             stage, scale, causal = choice(stage, "stage", STAGES), boolean(scale, "scale"), boolean(causal, "causal")
             m, tokenizer, info = model_for(ctx_session(request), model or None)
@@ -50,14 +52,14 @@ def endpoints(ctx: AppContext) -> dict:
             return {"model": info["key"], **_prompt_json(p, m.config.block_size), "chars": att.chars, "stage": stage,
                     "n_layer": int(att.softmax.shape[0]), "n_head": int(att.softmax.shape[1]),
                     "values": _rounded(att.stage(stage)), "row_max": _rounded(att.softmax.max(-1)),
-                    "row_entropy": _rounded(entropy_bits(att.softmax))}
+                    "row_entropy": _rounded(entropy(att.softmax)), "row_entropy_bits": _rounded(entropy_bits(att.softmax))}
 
 
     def softmax(model: str = "", prompt: str = DEFAULT_PROMPT, temperatures: list[float] | str = "0.5, 1.0, 1.5",
                 top_k: int = 0, top_p: float = 1.0, drop_unknown: bool = False, lang: str = "en",
                 request: gr.Request = None) -> dict:
         """The next character's distribution after the prompt, at each temperature (0..5, at most 6), with
-        top-k (0 = off) and top-p (1 = off): probs after the cut, full before it, kept, entropy in bits."""
+        top-k (0 = off) and top-p (1 = off): probs after the cut, full before it, kept, entropy in nats (and bits)."""
         with user_errors(lang):
             m, tokenizer, info = model_for(ctx_session(request), model or None)
             temps, (k, q) = parse_temperatures(temperatures), cutoffs(top_k, top_p, tokenizer.vocab_size)
@@ -66,7 +68,7 @@ def endpoints(ctx: AppContext) -> dict:
             panels = [panel(logits, T, k, q) for T in temps]
             return {"model": info["key"], **_prompt_json(p, m.config.block_size), "vocab": tokenizer.chars,
                     "logits": _rounded(logits),
-                    "panels": [{"temperature": x.temperature, "entropy_bits": round(x.entropy, 4),
+                    "panels": [{"temperature": x.temperature, "entropy": round(x.entropy, 4), "entropy_bits": round(x.entropy / math.log(2), 4),
                                 "probs": _rounded(x.probs, 6), "full": _rounded(x.full, 6), "kept": x.kept.tolist()}
                                for x in panels]}
 

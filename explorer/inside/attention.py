@@ -13,7 +13,7 @@ from ..picker import has_attention
 from ..session import Session
 from ..views import refusal_html
 from . import figures as fig
-from .compute import DEFAULT_PROMPT, STAGES, Attention, attention, cache_of, entropy_bits, model_stamp
+from .compute import DEFAULT_PROMPT, STAGES, Attention, attention, cache_of, entropy, model_stamp
 from .prompt import QUIET, notice_html, prepare, prompt_row, wire_drop
 
 MEAN = -1  # the head choice that averages the layer's heads
@@ -47,8 +47,8 @@ def summary(att: Attention, lang: str) -> str:
     """Mean row max and entropy of wei over all heads, beside what a uniform row would give."""
     rows = att.softmax.reshape(-1, att.softmax.shape[-1])
     T = len(att.chars)
-    uniform = float(np.mean(np.log2(np.arange(1, T + 1)))) if att.causal else float(np.log2(T))
-    return t("att.summary", lang, max=f"{rows.max(-1).mean():.2f}", H=f"{entropy_bits(rows).mean():.2f}",
+    uniform = float(np.mean(np.log(np.arange(1, T + 1)))) if att.causal else float(np.log(T))
+    return t("att.summary", lang, max=f"{rows.max(-1).mean():.2f}", H=f"{entropy(rows).mean():.2f}",
              U=f"{uniform:.2f}", scale=t("att.on" if att.scale else "att.off", lang),
              mask=t("att.on" if att.causal else "att.off", lang))
 

@@ -54,12 +54,18 @@ def cutoffs(top_k, top_p, vocab_size: int) -> tuple[int | None, float | None]:
     return (k or None), (None if p >= 1.0 else p)
 
 
-def entropy_bits(p: np.ndarray, axis: int = -1) -> np.ndarray:
-    """Shannon entropy in bits of distributions along axis (0 log 0 = 0)."""
+def entropy(p: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Shannon entropy in nats of distributions along axis (0 log 0 = 0): the loss's unit, so a uniform
+    guess over V characters has ln V, as the loss of an untrained model does."""
     p = np.asarray(p, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(p > 0, -p * np.log2(np.where(p > 0, p, 1.0)), 0.0)
+        terms = np.where(p > 0, -p * np.log(np.where(p > 0, p, 1.0)), 0.0)
     return terms.sum(axis=axis)
+
+
+def entropy_bits(p: np.ndarray, axis: int = -1) -> np.ndarray:
+    """The same in bits (the API keeps its *_bits fields)."""
+    return entropy(p, axis) / np.log(2)
 
 
 # attention ----------------------------------------------------------------------------------
@@ -115,7 +121,7 @@ class Panel:
     full: np.ndarray        # (V,) softmax(logits / T) before any cut-off
     probs: np.ndarray       # (V,) after top-k / top-p, renormalised: what sampling draws from
     kept: np.ndarray        # (V,) bool
-    entropy: float          # bits, of probs
+    entropy: float          # nats, of probs
 
 
 def panel(logits: np.ndarray, temperature: float, top_k: int | None, top_p: float | None) -> Panel:
@@ -126,7 +132,7 @@ def panel(logits: np.ndarray, temperature: float, top_k: int | None, top_p: floa
     if temperature <= GREEDY_BELOW:
         kept = full > 0
     return Panel(float(temperature), full.astype(np.float64), probs.astype(np.float64), kept,
-                 float(entropy_bits(probs)))
+                 float(entropy(probs)))
 
 
 def parse_temperatures(values) -> list[float]:

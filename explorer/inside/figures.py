@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from ..i18n import t
 from ..views import DIVERGING, FONT, SEQUENTIAL, show_char
-from .compute import entropy_bits
+from .compute import entropy
 
 BLANK = "#e4e4e4"      # what a masked cell looks like: the plot's background
 KEPT, DROPPED, PICKED = "#1f77b4", "#cfcfcf", "#d62728"
@@ -59,7 +59,7 @@ def _ticks(chars: list[str], show: bool, size: int) -> dict:
 def attention_grid(values: np.ndarray, chars: list[str], stage: str, lang: str,
                    selected: tuple[int, int] | None = None) -> go.Figure:
     """values (n_layer, n_head, T, T) of one stage: one small heatmap per layer x head, one colour scale.
-    Rows are queries, columns keys; each title carries the head's mean row entropy (softmax) in bits."""
+    Rows are queries, columns keys; each title carries the head's mean row entropy (softmax) in nats."""
     L, H, T, _ = values.shape
     z = blank_inf(values).astype(np.float32)
     names = _names(chars)  # unique category names: hover reads "query → key" from the axes
@@ -70,7 +70,7 @@ def attention_grid(values: np.ndarray, chars: list[str], stage: str, lang: str,
     ticks.pop("tickvals", None)
     if "ticktext" in ticks:
         ticks["tickvals"] = names
-    ent = entropy_bits(np.nan_to_num(z, nan=0.0)).mean(-1) if stage == "softmax" else None  # (L, H)
+    ent = entropy(np.nan_to_num(z, nan=0.0)).mean(-1) if stage == "softmax" else None  # (L, H)
     titles = []  # set once below: add_annotation() re-validates every earlier one on each call
     for l in range(L):
         for hd in range(H):
@@ -108,9 +108,10 @@ def attention_head(values: np.ndarray, wei: np.ndarray, chars: list[str], stage:
     fig.add_trace(go.Bar(x=wei.max(-1), y=rows, orientation="h", name=t("att.row_max", lang), xaxis="x2",
                          yaxis="y", marker_color="#ff7f0e",
                          hovertemplate="%{y}: max %{x:.2f}<extra></extra>"))
-    fig.add_trace(go.Scatter(x=entropy_bits(wei), y=rows, mode="markers", name=t("att.row_entropy", lang),
+    ent = entropy(wei)
+    fig.add_trace(go.Scatter(x=ent, y=rows, customdata=ent / np.log(2), mode="markers", name=t("att.row_entropy", lang),
                              xaxis="x3", yaxis="y", marker=dict(color="#2ca02c", size=5),
-                             hovertemplate="%{y}: %{x:.2f} bits<extra></extra>"))
+                             hovertemplate="%{y}: %{x:.2f} nats (%{customdata:.2f} bits)<extra></extra>"))
     size = 11 if T <= 32 else 8
     fig.update_layout(
         xaxis=dict(domain=[0, 0.72], side="bottom", **_ticks(chars, True, size)),

@@ -12,7 +12,7 @@ from ..picker import model_for
 from ..session import Session
 from ..views import refusal_html
 from . import figures as fig, sampler
-from .compute import Panel, cache_of, entropy_bits, panel
+from .compute import Panel, cache_of, entropy, panel
 from .prompt import QUIET, notice_html, prepare, prompt_row, wire_drop
 
 TOP_N = 15
@@ -63,7 +63,7 @@ def step_view(session: Session, tokenizer, lang: str) -> list:
         return [f'<div class="inside-note">{html.escape(t("samp.no_steps", lang))}</div>', text, None, None]
     st = walk.steps[-1]
     full = panel(st.logits, st.temperature, None, None).full
-    p = Panel(st.temperature, full, st.probs, st.probs > 0, float(entropy_bits(st.probs)))
+    p = Panel(st.temperature, full, st.probs, st.probs > 0, float(entropy(st.probs)))
     ids = walk.ids()
     cropped = max(0, len(ids) - 1 - len(st.context))
     info = t("samp.step_info", lang, n=len(walk.steps), T=len(st.context), char=repr(chars[st.idx_next]),

@@ -46,9 +46,9 @@ S = {
                          "编码器看到的样子:每个字符也能读到后面的字符"),
     "att.on": ("on", "开"),
     "att.off": ("off", "关"),
-    "att.summary": ("Over all heads: mean row max {max}, mean row entropy {H} bits (uniform rows: {U} bits). "
+    "att.summary": ("Over all heads: mean row max {max}, mean row entropy {H} nats (uniform rows: {U} nats). "
                     "Scale {scale}, causal mask {mask}.",
-                    "所有注意力头平均:每行最大权重 {max},每行熵 {H} 比特(均匀分布为 {U} 比特)。缩放:{scale},因果掩码:{mask}。"),
+                    "所有注意力头平均:每行最大权重 {max},每行熵 {H} nats(均匀分布为 {U} nats)。缩放:{scale},因果掩码:{mask}。"),
     "att.layer": ("Layer", "层"),
     "att.head": ("Head", "注意力头"),
     "att.query": ("Query position", "查询位置"),
@@ -58,7 +58,7 @@ S = {
     "att.this_head": ("this head", "当前头"),
     "att.head_title": ("Layer {layer}, {head}: {stage}", "第 {layer} 层,{head}:{stage}"),
     "att.row_max": ("row max", "行最大值"),
-    "att.row_entropy": ("row entropy (bits)", "行熵(比特)"),
+    "att.row_entropy": ("row entropy (nats)", "行熵(nats)"),
     "att.query_title": ("Query {pos} {char}: weights over the keys", "查询 {pos} {char}:对各个键的权重"),
     "att.masked_cell": ("masked (-inf)", "已掩码(-inf)"),
     "att.no_attention": ("The bigram has no attention: each character reads the next one's logits from a table; nor has "
@@ -69,10 +69,12 @@ S = {
     "soft.run": ("Compute logits", "计算 logits"),
     "soft.intro": ("The model's logits for the next character are computed once; each panel divides them by a "
                    "temperature and applies softmax. Low temperature sharpens, high flattens. Above each panel: T, the "
-                   "temperature; H, the entropy in bits; +n, the characters not drawn and their total probability. "
+                   "temperature; H, the entropy in nats (the loss's unit: a uniform guess over 65 characters has ln 65 = "
+                   "4.17); +n, the characters not drawn and their total probability. "
                    "Grey bars are cut by top-k / top-p.",
                    "模型对下一个字符的 logits 只计算一次;每个面板把它除以一个温度再做 softmax。温度低分布更尖锐,温度高更平坦。"
-                   "每个面板上方:温度;熵(单位:比特);+n 表示没有画出的字符个数及其概率之和。"
+                   "每个面板上方:温度;熵(单位:nats,与损失相同:对 65 个字符均匀猜测为 ln 65 = 4.17);"
+                   "+n 表示没有画出的字符个数及其概率之和。"
                    "灰色柱子是被 top-k / top-p 截掉的。"),
     "soft.temperature": ("Temperature", "温度"),
     "soft.more": ("More temperatures", "更多温度"),
