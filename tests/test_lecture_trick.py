@@ -162,3 +162,13 @@ def test_one_request_is_cheap():
     r = X.compute(8, 16, 64, 64, 1, 0, True, 15)
     XF.figures(r, "en"), XF.checks_html(r, "en"), XF.block_html(r, "en")
     assert time.perf_counter() - start < 1.0  # ~0.05 s alone; generous for a shared 2-core machine
+
+
+def test_the_sections_defaults_give_the_lectures_numbers():
+    """Its seed says 1337 gives the lecture's numbers: so the default has the scale off, as the notebook."""
+    from explorer.lecture.trick.compute import DEFAULTS
+    r = X.compute(**DEFAULTS)
+    assert DEFAULTS["seed"] == 1337 and DEFAULTS["scale"] is False
+    wei0 = r.weis[3][0]  # version 4, batch element 0
+    assert abs(wei0[1, 0] - 0.1574) < 1e-4 and abs(wei0[1, 1] - 0.8426) < 1e-4
+    assert abs(wei0[2, 2] - 0.6266) < 1e-4
