@@ -206,3 +206,19 @@ def test_api_functions_in_process(demo, tiny_assets):
     step = fns["sample_step"](GPT, "The", 1.0, 0, 1.0, 0, "en", r)
     assert step["step"] == 1 and fns["sample_back"]("en", r)["step"] == 0
     assert api_inside.endpoints  # the factory binds the endpoints to one app's sessions
+
+
+def test_the_bigrams_step_greys_all_but_the_last_character(session):
+    """The bigram is fed the whole context but reads only its last character: the step view says so."""
+    from explorer.inside.sampling import step_view
+    for key, only_last in ((BIGRAM, True), (GPT, False)):
+        model, tok, _ = session.get_model(key)
+        s = sampler.settings(1.0, 0, 1.0, 3, tok.vocab_size)
+        sampler.walk_reset(session)
+        walk = sampler.walk_step(session, key, model, tok, "The quick", s)
+        info = step_view(session, tok, "en")[0]
+        assert ("last character alone" in info) == only_last
+        assert info.count('class="ctx unread"') == (len(walk.steps[-1].context) - 1 if only_last else 0)
+        model_view = step_view(session, tok, "zh-CN")[0]
+        assert ("只取决于最后一个字符" in model_view) == only_last
+    sampler.walk_reset(session)

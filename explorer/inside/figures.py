@@ -218,13 +218,16 @@ def colored_text(prompt: str, sampled: list[tuple[str, float, list]], lang: str)
             f'<div class="sampled-legend" style="font-size:12px;opacity:0.75">{legend}</div>')
 
 
-def context_html(chars: str, cropped: int, picked: str | None, lang: str) -> str:
-    """The context the model sees at one step (cropped to block_size), and the character sampled."""
+def context_html(chars: str, cropped: int, picked: str | None, lang: str, only_last: bool = False) -> str:
+    """The context the model sees at one step (cropped to block_size), and the character sampled. With
+    only_last (the bigram) every character but the last is greyed: it is fed them, and reads none."""
     cell = "display:inline-block;min-width:0.9em;text-align:center;margin:1px;border-radius:3px;"
-    body = "".join(f'<span class="ctx" style="{cell}background:rgba(127,127,127,0.15)">{html.escape(show_char(c))}'
-                   "</span>" for c in chars)
-    said = html.escape(t("samp.cropped", lang, n=cropped))
-    note = f'<div class="ctx-note" style="font-size:12px;opacity:0.75">{said}</div>' if cropped else ""
+    n = len(chars)
+    body = "".join(f'<span class="ctx{" unread" if only_last and i < n - 1 else ""}" style="{cell}'
+                   f'background:rgba(127,127,127,0.15){";opacity:0.3" if only_last and i < n - 1 else ""}">'
+                   f"{html.escape(show_char(c))}</span>" for i, c in enumerate(chars))
+    notes = [t("samp.bigram_last", lang)] if only_last else [t("samp.cropped", lang, n=cropped)] if cropped else []
+    note = "".join(f'<div class="ctx-note" style="font-size:12px;opacity:0.75">{html.escape(s)}</div>' for s in notes)
     nxt = (f' → <span class="tok picked" style="{cell}background:rgba(214,39,40,0.35);font-weight:700">'
            f"{html.escape(show_char(picked))}</span>" if picked is not None else "")
     return f'{note}<div class="context-line" style="{MONO_BOX}">{body}{nxt}</div>'

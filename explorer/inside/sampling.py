@@ -68,7 +68,8 @@ def step_view(session: Session, tokenizer, lang: str) -> list:
     cropped = max(0, len(ids) - 1 - len(st.context))
     info = t("samp.step_info", lang, n=len(walk.steps), T=len(st.context), char=repr(chars[st.idx_next]),
              p=f"{st.p_next:.3f}")
-    ctx_html = fig.context_html(tokenizer.decode(st.context), cropped, chars[st.idx_next], lang)
+    bigram = session.model_info(walk.key).get("model_type") == "bigram"
+    ctx_html = fig.context_html(tokenizer.decode(st.context), cropped, chars[st.idx_next], lang, only_last=bigram)
     return [f'<div class="inside-note">{html.escape(info)}</div>{ctx_html}', text,
             fig.logits_bars(chars, st.logits, lang, TOP_N),
             fig.probability_panels(chars, [p], lang, TOP_N, picked=st.idx_next)]

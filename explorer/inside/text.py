@@ -110,5 +110,10 @@ S = {
                        "第 {n} 步:上下文有 {T} 个字符;采样到 {char},概率 {p}。"),
     "samp.cropped": ("{n} earlier characters fall outside block_size and are not seen.",
                      "前面 {n} 个字符超出 block_size,模型看不到。"),
+    "samp.bigram_last": ("The bigram is fed the whole context, as the lecture's generate() feeds every model, but "
+                         "its logits come from the last character alone (one row of its table): the greyed ones change "
+                         "nothing.",
+                         "和课程中的 generate() 一样,Bigram 也会收到整个上下文,但它的 logits 只取决于最后一个字符"
+                         "(查找表中的一行):灰色的字符对结果没有任何影响。"),
     "samp.too_many": ("The walkthrough keeps at most {n} steps: press Start over.", "逐步模式最多保留 {n} 步:请点“重新开始”。"),
 }
