@@ -236,3 +236,14 @@ def test_an_untrained_rows_largest_probability_is_about_a_tenth():
         table = BigramLanguageModel(GPTConfig(model_type="bigram", vocab_size=65, block_size=8))
         top = torch.softmax(table.token_embedding_table.weight, -1).max(-1).values
         assert 0.08 < top.mean().item() < 0.15 and 1 / 65 < 0.016
+
+
+def test_the_default_seeds_give_the_lectures_first_loss(corpus_path):
+    """The label says so: torch.manual_seed(1337) for the batch (B 4, T 8) and again for the table."""
+    from explorer.lecture.bigram.tab import BigramState
+    d = BigramState()
+    store = SessionStore(Path(__file__).resolve().parent.parent / "assets", Limits())
+    view = core.chain(store.get("seed"), "fresh", d.batch_seed, 0, 0, d.init_seed)
+    assert (d.init_seed, d.batch_seed, view.xb.shape) == (1337, 1337, (4, 8))
+    assert view.mean == pytest.approx(4.8786, abs=1e-4)
+    store.close_all()

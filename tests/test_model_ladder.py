@@ -107,3 +107,17 @@ def test_torch_init_differs_from_the_gpt_init():
     lecture = build_model(GPTConfig(vocab_size=V, block_size=8, n_embd=32, n_layer=1, init="torch"))
     assert abs(gpt.token_embedding_table.weight.std().item() - 0.02) < 0.005
     assert abs(lecture.token_embedding_table.weight.std().item() - 1.0) < 0.1  # nn.Embedding: N(0, 1)
+
+
+def test_where_the_curves_start():
+    """What the Train tab says: the GPT (N(0, 0.02)) starts near ln 65, the bigram (N(0, 1)) about 0.5 above."""
+    import math
+
+    torch.manual_seed(0)
+    idx = torch.randint(0, V, (64, 8))
+    targets = torch.randint(0, V, (64, 8))
+    gpt_loss = build_model(GPTConfig(vocab_size=V, block_size=8, n_embd=32, n_layer=1))(idx, targets)[1].item()
+    bigram = build_model(GPTConfig(model_type="bigram", vocab_size=V, block_size=8))
+    bigram_loss = bigram(idx, targets)[1].item()
+    assert abs(gpt_loss - math.log(V)) < 0.05
+    assert 0.3 < bigram_loss - math.log(V) < 0.8

@@ -41,6 +41,7 @@ def build(ctx: AppContext) -> dict:
         with gr.Column(scale=2, min_width=320, elem_id="train-chart-col"):
             c["chart"] = gr.Plot(view.empty_figure("en"), show_label=False, elem_id="loss-chart")
             c["reference"] = L.make(gr.Checkbox, label="train.reference", value=False, elem_id="reference")
+            c["start_note"] = L.make(gr.Markdown, text="train.start_note", elem_id="start-note")
             c["sample"] = L.make(gr.Textbox, label="train.sample", lines=6, max_lines=12, interactive=False,
                                  elem_id="sample", elem_classes="mono")
             with gr.Row():

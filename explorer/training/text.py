@@ -80,6 +80,13 @@ S = {
                        "{params} 个参数 · 每步约 {gflop} GFLOP(上限 {limit})"),
     "train.group_model": ("Model size", "模型结构"),
     "train.group_train": ("Training", "训练参数"),
+    "train.start_note": (
+        "Where a curve starts: the GPT's weights are drawn from N(0, 0.02), so its first logits are near 0 and its "
+        "loss near ln 65 = 4.17, the uniform guess. The bigram's table (and the ladder's rungs, with PyTorch's "
+        "default init) start from N(0, 1): uneven rows, about 0.5 above ln 65 for the bigram.",
+        "曲线从哪里开始:GPT 的权重从 N(0, 0.02) 中抽取,最初的 logits 接近 0,损失接近均匀猜测的 ln 65 = 4.17。"
+        "Bigram 的查找表(以及用 PyTorch 默认初始化的各级阶梯模型)从 N(0, 1) 开始:各行不均匀,Bigram 的损失比 "
+        "ln 65 高约 0.5。"),
     "train.group_corpus": ("Text to learn from", "训练文本"),
     "train.corpus": ("Corpus", "语料"),
     "train.corpus.info": ("tiny-shakespeare: 1.1M characters, 65 distinct", "tiny-shakespeare:110 万字符,65 种字符"),
@@ -189,6 +196,7 @@ CSS = """
 .stat .v { font-size: 16px; font-weight: 600; font-variant-numeric: tabular-nums; white-space: nowrap; }
 #train-controls button { min-width: 84px; }
 #config-note p { margin: 0; font-size: 13px; }
+#start-note p { margin: 0; font-size: 13px; color: var(--body-text-color-subdued); }
 @media (max-width: 640px) {
   #train-controls { gap: 6px; }
   #train-controls button { min-width: calc(33% - 6px); flex: 1 1 calc(33% - 6px); }
