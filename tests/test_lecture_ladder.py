@@ -106,3 +106,13 @@ def test_api_lists_every_rung(app_url):
     assert [r["lecture_val_loss"] for r in out] == [v for _, _, v in LADDER]
     assert out[3]["config"]["n_head"] == 4 and out[3]["config"]["train"]["max_iters"] == 5000
     assert "class FeedForward" in c.predict("ladder-4", api_name="/ladder_code")
+
+
+def test_details_tril_is_a_buffer_and_the_fused_qkv_equals_the_heads():
+    d = C.details()
+    assert (d.tril_buffer, d.tril_parameter, d.tril_grad, d.tril_saved) == (True, False, False, False)
+    assert d.allclose and d.max_diff < 1e-5 and (d.n_head, d.head_size) == (4, 8)
+    assert (d.matmuls_fused, d.matmuls_heads) == (1, 12)
+    html = F.details_html(d, "en")
+    assert html.count("<li data-check=") == 6 and "1 vs 12" in html and "register_buffer" in html
+    assert "缓冲区" not in html and "torch.allclose" in F.details_html(d, "zh-CN")

@@ -7,6 +7,7 @@ import torch
 from model import gpt
 from model.bigram import BigramLanguageModel
 from model.config import LADDER, PRESETS
+from model.gpt import build_model
 from model.sampling import generate
 
 from ... import checks
@@ -109,3 +110,40 @@ def code_of(preset: str) -> list:
         "gpt-lecture": [gpt.GPTLanguageModel._init_weights, gpt.Dropout],
     }[preset]
 
+
+
+@dataclass(frozen=True)
+class Details:
+    """Two details of the attention code, checked on a live model of rung 3 (4 heads of 8)."""
+    tril_buffer: bool       # tril is among the module's buffers
+    tril_parameter: bool    # ... and not among its parameters (the optimizer never sees it)
+    tril_grad: bool         # requires_grad
+    tril_saved: bool        # in state_dict (persistent=False: rebuilt from block_size, not stored)
+    n_head: int
+    head_size: int
+    allclose: bool          # fused (C, 3C) projection == the lecture's per-head key/query/value Linears
+    max_diff: float
+    matmuls_fused: int
+    matmuls_heads: int
+
+
+def details(seed: int = 1337) -> Details:
+    """tril as a buffer, and the fused QKV against one Linear per head and per q/k/v, on one model."""
+    torch.manual_seed(seed)
+    model = build_model(replace(PRESETS["ladder-3"][0], vocab_size=65)).eval()
+    att, name = model.blocks[0].sa, "blocks.0.sa.tril"
+    x = model._embed(torch.randint(0, 65, (2, 8), generator=torch.Generator().manual_seed(seed)))  # (B, T, C)
+    C, nh = model.config.n_embd, model.config.n_head
+    hs = C // nh
+    with torch.no_grad():
+        fused = att._heads(x)  # q, k, v: (B, nh, T, hs) each, one matmul
+        W = att.qkv.weight     # (3C, C): rows [q | k | v], head h at [h*hs:(h+1)*hs] inside each
+        diff = 0.0
+        for i, which in enumerate(fused):  # the lecture's Head: key, query, value = nn.Linear(C, hs) each
+            for h in range(nh):
+                head = torch.nn.Linear(C, hs, bias=False)
+                head.weight.copy_(W[i * C + h * hs:i * C + (h + 1) * hs])
+                diff = max(diff, (head(x) - which[:, h]).abs().max().item())  # (B, T, hs)
+    return Details(name in dict(model.named_buffers()), name in dict(model.named_parameters()),
+                   att.tril.requires_grad, name in model.state_dict(), nh, hs,
+                   diff < 1e-6, diff, 1, 3 * nh)

@@ -69,3 +69,17 @@ def samples_html(pairs: list, lang: str) -> str:
         boxes.append(f'<div class="ladder-sample" data-rung="{rung.preset}"><div class="k">'
                      f"{html.escape(_name(rung, lang))}{val}</div><pre>{body}</pre></div>")
     return f'<div class="ladder-samples">{"".join(boxes)}</div>'
+
+
+def details_html(d, lang: str) -> str:
+    """The two details as checked facts: each a line with its live value."""
+    def line(key: str, value, **params) -> str:
+        return (f'<li data-check="{key}"><b>{html.escape(str(value))}</b> · '
+                f"{html.escape(t(f'lec.ladder.detail.{key}', lang, **params))}</li>")
+    tril = [line("buffer", d.tril_buffer), line("parameter", d.tril_parameter), line("grad", d.tril_grad),
+            line("saved", d.tril_saved)]
+    fused = [line("allclose", d.allclose, diff=f"{d.max_diff:.1e}"),
+             line("matmuls", f"{d.matmuls_fused} vs {d.matmuls_heads}", n_head=d.n_head, hs=d.head_size)]
+    return (f'<div class="ladder-details"><p>{html.escape(t("lec.ladder.detail.tril_head", lang))}</p>'
+            f'<ul>{"".join(tril)}</ul><p>{html.escape(t("lec.ladder.detail.fused_head", lang))}</p>'
+            f'<ul>{"".join(fused)}</ul></div>')

@@ -3,6 +3,7 @@ the code each rung turns on; redrawn in the visitor's language with their last s
 import gradio as gr
 
 from model.config import LADDER
+from model.gpt import CausalSelfAttention
 
 from ...context import AppContext
 from ...errors import Refusal, user_errors
@@ -13,7 +14,7 @@ from ...session import Session
 from ...views import refusal_html
 from ..code import code_panel, source_of
 from . import figures as fig
-from .compute import DEFAULT_PROMPT, MAX_LENGTH, code_of, gains, rungs, samples
+from .compute import DEFAULT_PROMPT, MAX_LENGTH, code_of, details, gains, rungs, samples
 
 VIEW = "lecture.ladder"
 DEFAULTS = (DEFAULT_PROMPT, 1337, 120)  # prompt, seed, length
@@ -48,6 +49,12 @@ def build(ctx: AppContext) -> dict:
         c["run"] = L.make(gr.Button, text="lec.ladder.sample", variant="primary", min_width=140,
                           elem_id="lec-ladder-run")
     c["samples"] = gr.HTML("", elem_id="lec-ladder-samples")
+    with L.add(gr.Accordion(t("lec.ladder.details", "en"), open=False, elem_id="lec-ladder-details-box"),
+               label="lec.ladder.details"):
+        c["details"] = gr.HTML(fig.details_html(details(), "en"), elem_id="lec-ladder-details")
+        c["details_code"] = gr.Code(source_of(CausalSelfAttention.__init__, CausalSelfAttention._heads),
+                                    language="python", interactive=False, show_label=False,
+                                    elem_id="lec-ladder-details-code")
     c["code_head"] = L.make(gr.Markdown, text="lec.ladder.code_head", elem_id="lec-ladder-code-head")
     names = [name for name, _, _ in LADDER]
     c["rung"] = L.make(gr.Dropdown, label="lec.ladder.rung", choices=[(f"lec.ladder.short.{n}", n) for n in names],
@@ -73,6 +80,7 @@ def _wire(ctx: AppContext, c: dict) -> None:
     c["run"].click(lecture_ladder_ui, inputs, outputs, **QUIET_INSPECT)
     c["prompt"].submit(lecture_ladder_ui, inputs, outputs, **QUIET_INSPECT)
     ctx.redraw(VIEW, outputs, render, lambda session: DEFAULTS)
+    ctx.on_language([c["details"]], lambda session, lang: [fig.details_html(details(), lang)])
 
     def lecture_ladder_code_ui(preset: str):
         """The source of the parts of model/ the picked rung turns on."""

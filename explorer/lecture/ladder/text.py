@@ -44,6 +44,30 @@ S = {
     "lec.ladder.rung": ("Rung", "级"),
     "lec.ladder.no_checkpoint": ("(no checkpoint in assets/)", "(assets/ 中没有这个检查点)"),
     "lec.ladder.unknown": ("Some rung's vocabulary lacks these characters: {chars}", "有一级的词表中没有这些字符:{chars}"),
+    "lec.ladder.details": ("Two details of the attention code: tril is a buffer, and one matmul makes every head's q, k, v",
+                           "注意力代码的两个细节:tril 是缓冲区(buffer),一次矩阵乘法算出所有头的 q、k、v"),
+    "lec.ladder.detail.tril_head": (
+        "self.register_buffer(\"tril\", ...): the causal mask is part of the module but not a parameter. It is not "
+        "trained, so the optimizer never sees it; it moves with the model (.to(device)) like its weights; and "
+        "with persistent=False it is rebuilt from block_size instead of being saved. Checked on rung 3:",
+        "self.register_buffer(\"tril\", ...):因果掩码属于模块,却不是参数。它不参与训练,优化器看不到它;"
+        "它像权重一样随模型移动(.to(device));persistent=False 时它由 block_size 重新构造,不存进检查点。"
+        "在第 3 级上检查:"),
+    "lec.ladder.detail.buffer": ("tril is among model.named_buffers()", "tril 在 model.named_buffers() 中"),
+    "lec.ladder.detail.parameter": ("tril is among model.named_parameters() (what the optimizer updates)",
+                                    "tril 在 model.named_parameters() 中(优化器更新的对象)"),
+    "lec.ladder.detail.grad": ("tril.requires_grad (whether it gets a gradient)", "tril.requires_grad(是否计算梯度)"),
+    "lec.ladder.detail.saved": ("tril is in model.state_dict() (what a checkpoint stores)",
+                                "tril 在 model.state_dict() 中(检查点保存的内容)"),
+    "lec.ladder.detail.fused_head": (
+        "The lecture gives each head its own key, query and value nn.Linear(C, head_size). Stacking those weights "
+        "gives one nn.Linear(C, 3C): the same numbers from one matmul. Checked on rung 3 with the same weights:",
+        "课程给每个头各自的 key、query、value 三个 nn.Linear(C, head_size)。把这些权重叠在一起就是一个 "
+        "nn.Linear(C, 3C):一次矩阵乘法得到同样的数。在第 3 级上用同一组权重检查:"),
+    "lec.ladder.detail.allclose": ("torch.allclose(fused, per-head): largest difference {diff}",
+                                   "torch.allclose(融合, 逐头):最大差异 {diff}"),
+    "lec.ladder.detail.matmuls": ("matmuls for q, k, v: fused vs one per head and per q/k/v ({n_head} heads of {hs})",
+                                  "计算 q、k、v 的矩阵乘法次数:融合 vs 每个头、每个 q/k/v 各一次({n_head} 个头,每个大小 {hs})"),
     "lec.ladder.short.ladder-0": ("bigram", "bigram 查找表"),
     "lec.ladder.short.ladder-1": ("embeddings", "嵌入"),
     "lec.ladder.short.ladder-2": ("one head", "单头"),
@@ -84,6 +108,7 @@ CSS = """
 .ladder-samples { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 8px; }
 .ladder-sample { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 6px 8px; }
 .ladder-sample .k { font-size: 12px; color: var(--body-text-color-subdued); }
+.ladder-details ul { margin: 2px 0 8px 1.2em; } .ladder-details li { font-size: 14px; }
 .ladder-sample pre { margin: 4px 0 0; white-space: pre-wrap; font-size: 12px; max-height: 14em; overflow: auto; }
 @media (max-width: 640px) { .ladder-table { font-size: 12px; } .ladder-table th, .ladder-table td { padding: 2px 4px; } }
 """
