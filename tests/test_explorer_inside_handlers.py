@@ -222,3 +222,20 @@ def test_the_bigrams_step_greys_all_but_the_last_character(session):
         model_view = step_view(session, tok, "zh-CN")[0]
         assert ("只取决于最后一个字符" in model_view) == only_last
     sampler.walk_reset(session)
+
+
+def test_multinomial_draws_with_and_without_replacement(session):
+    """The Softmax tab draws num_samples at once: with replacement a character repeats, without each once."""
+    from explorer.inside.softmax import draw_view
+    probs = np.array([0.7, 0.2, 0.1, 0.0])
+    many = inside.draws(probs, 200, True, 0)
+    assert len(many) == 200 and 3 not in many and 100 < many.count(0) < 180  # counts near n * p
+    once = inside.draws(probs, 3, False, 0)
+    assert sorted(once) == [0, 1, 2]  # every character with p > 0, each once
+    assert refused(inside.draws, probs, 4, False, 0) == "soft.draw_too_many"
+    assert refused(inside.draws, probs, 0, True, 0) == "refuse.range"
+    assert refused(inside.draws, probs, 2, "yes", 0) == "refuse.bool"
+    out = draw_view(session, BIGRAM, "The", 1.0, 1.0, 1.0, "", 0, 1.0, 30, True, 1, "en")
+    assert out.count('class="draw"') == 30 and "replacement=True" in out
+    out = draw_view(session, BIGRAM, "The", 1.0, 1.0, 1.0, "", 3, 1.0, 5, False, 1, "zh-CN")
+    assert 'data-refusal="soft.draw_too_many"' in out and "无放回" in out  # top-k 3 leaves 3 characters

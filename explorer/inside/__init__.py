@@ -15,5 +15,5 @@ from .compute import InsideState
 
 ATTENTION = Feature("attention", "tab.attention", build=attention.build, strings=text.S, api=api.register,
                     state=InsideState)
-SOFTMAX = Feature("softmax", "tab.softmax", build=softmax.build, state=InsideState)
+SOFTMAX = Feature("softmax", "tab.softmax", build=softmax.build, css=text.CSS, state=InsideState)
 SAMPLING = Feature("sampling", "tab.sampling", build=sampling.build, state=InsideState)

@@ -10,7 +10,7 @@ from model.sampling import GREEDY_BELOW, probs_from_logits, stream
 
 from .. import checks
 from ..errors import Refusal
-from ..limits import MAX_TEMPERATURE
+from ..limits import MAX_SEED, MAX_TEMPERATURE
 from ..session import Session
 
 STAGES = ("raw", "scaled", "masked", "softmax")  # q @ k.T, * 1/sqrt(hs), causal mask, softmax
@@ -217,3 +217,20 @@ def cache_of(session: Session) -> InsideState:
 def model_stamp(model) -> tuple:
     """Identifies a model's weights: a session run's snapshot is a new object after more training."""
     return id(model), getattr(model, "_version", None)
+
+
+# drawing ------------------------------------------------------------------------------------
+MAX_DRAWS = 200  # num_samples one call of torch.multinomial may ask for here
+
+
+def draws(probs: np.ndarray, num_samples, replacement, seed) -> list[int]:
+    """torch.multinomial(probs, num_samples, replacement): with replacement a character may come back;
+    without, each at most once, so num_samples can't pass the characters with p > 0."""
+    n = checks.whole(num_samples, "num_samples", 1, MAX_DRAWS)
+    replacement = checks.boolean(replacement, "replacement")
+    seed = checks.whole(seed, "seed", 0, MAX_SEED)
+    p = torch.from_numpy(np.asarray(probs, dtype=np.float64))
+    possible = int((p > 0).sum())
+    if not replacement and n > possible:
+        raise Refusal("soft.draw_too_many", n=n, possible=possible)
+    return torch.multinomial(p, n, replacement=replacement, generator=torch.Generator().manual_seed(seed)).tolist()

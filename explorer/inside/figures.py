@@ -231,3 +231,24 @@ def context_html(chars: str, cropped: int, picked: str | None, lang: str, only_l
     nxt = (f' → <span class="tok picked" style="{cell}background:rgba(214,39,40,0.35);font-weight:700">'
            f"{html.escape(show_char(picked))}</span>" if picked is not None else "")
     return f'{note}<div class="context-line" style="{MONO_BOX}">{body}{nxt}</div>'
+
+
+def draws_html(chars: list[str], ids: list[int], probs: np.ndarray, replacement: bool, temperature: float,
+               lang: str) -> str:
+    """What torch.multinomial drew: the characters in order, then each one's count beside n * p."""
+    n = len(ids)
+    cell = "display:inline-block;min-width:0.9em;text-align:center;margin:1px;border-radius:3px;"
+    seq = "".join(f'<span class="draw" style="{cell}background:rgba(31,119,180,0.18)">'
+                  f"{html.escape(show_char(chars[i]))}</span>" for i in ids)
+    counts = {}
+    for i in ids:
+        counts[i] = counts.get(i, 0) + 1
+    rows = "".join(f"<tr><td><code>{html.escape(show_char(chars[i]))}</code></td><td>{c}</td>"
+                   f"<td>{n * float(probs[i]):.1f}</td></tr>"
+                   for i, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:12])
+    head = t("soft.draw_said", lang, n=n, T=f"{temperature:g}", replacement=str(replacement),
+             distinct=len(counts))
+    table = (f'<table class="draw-counts"><tr><th>{html.escape(t("soft.draw_char", lang))}</th>'
+             f'<th>{html.escape(t("soft.draw_count", lang))}</th><th>n · p</th></tr>{rows}</table>')
+    return (f'<div class="inside-note">{html.escape(head)}</div>'
+            f'<div class="draws" style="{MONO_BOX}">{seq}</div>{table}')

@@ -9,7 +9,8 @@ from ..limits import MAX_TEMPERATURE
 from ..session import Session
 from ..views import refusal_html
 from . import figures as fig
-from .compute import DEFAULT_PROMPT, cache_of, distributions, last_logits, model_stamp, parse_temperatures
+from .compute import (DEFAULT_PROMPT, MAX_DRAWS, cache_of, distributions, draws, last_logits, model_stamp,
+                      parse_temperatures)
 from .prompt import QUIET, notice_html, prepare, prompt_row, wire_drop
 
 TOP_N = 20  # bars per panel; the title says how much probability the others hold
@@ -27,6 +28,18 @@ def logits_for(session: Session, key: str | None, prompt: str):
             cache.logits = last_logits(model, p.ids)
             cache.logits_key = ck
         return cache.logits, tokenizer.chars, p, model, fresh
+
+
+def draw_view(session: Session, key, prompt, t1, t2, t3, more, top_k, top_p, num_samples, replacement, seed,
+              lang: str) -> str:
+    """The draws from the first panel's distribution as HTML, or the refusal that stopped them."""
+    try:
+        logits, chars, _, _, _ = logits_for(session, key, prompt)
+        first = distributions(logits, temperatures_of(t1, t2, t3, more)[:1], min(int(top_k or 0), len(chars)), top_p)[0]
+        ids = draws(first.probs, num_samples, replacement, seed)
+    except Refusal as e:
+        return refusal_html(e, lang)
+    return fig.draws_html(chars, ids, first.probs, replacement, first.temperature, lang)
 
 
 def temperatures_of(t1, t2, t3, more: str) -> list:
@@ -52,6 +65,16 @@ def build(ctx: AppContext) -> dict:
                             step=0.05, value=1.0, elem_id="soft-top-p")
     c["panels"] = gr.Plot(None, show_label=False, elem_id="soft-panels")
     c["logits"] = gr.Plot(None, show_label=False, elem_id="soft-logits")
+    c["draw_head"] = L.make(gr.Markdown, text="soft.draw_head", elem_id="soft-draw-head")
+    with gr.Row(equal_height=True, elem_id="soft-draw-row"):
+        c["num_samples"] = L.make(gr.Slider, label="soft.num_samples", minimum=1, maximum=MAX_DRAWS, step=1, value=20,
+                                  elem_id="soft-num-samples", min_width=200)
+        c["replacement"] = L.make(gr.Checkbox, label="soft.replacement", value=True, elem_id="soft-replacement",
+                                  min_width=140)
+        c["draw_seed"] = L.make(gr.Number, label="soft.draw_seed", value=1337, precision=0, minimum=0,
+                                elem_id="soft-draw-seed", min_width=120)
+        c["draw"] = L.make(gr.Button, text="soft.draw", variant="secondary", min_width=100, elem_id="soft-draw")
+    c["draws"] = gr.HTML("", elem_id="soft-draws")
     _wire(ctx, c)
     return c
 
@@ -90,6 +113,16 @@ def _wire(ctx: AppContext, c: dict) -> None:
         c[name].input(softmax_ui, inputs, outputs, trigger_mode="always_last", **QUIET)
     wire_drop(ctx, c)
     c["dropped"].then(softmax_ui, inputs, outputs, **QUIET)
+
+    def softmax_draw_ui(key, prompt, t1, t2, t3, more, top_k, top_p, num_samples, replacement, seed, lang,
+                        request: gr.Request):
+        """torch.multinomial on the first panel's distribution (after top-k / top-p), num_samples at once."""
+        with user_errors(lang):
+            return draw_view(ctx.session(request), key, prompt, t1, t2, t3, more, top_k, top_p, num_samples,
+                             replacement, seed, lang)
+
+    c["draw"].click(softmax_draw_ui, inputs[:-1] + [c["num_samples"], c["replacement"], c["draw_seed"], ctx.lang],
+                    [c["draws"]], **QUIET)
 
     ctx.redraw("softmax", outputs, lambda session, *args: render(session, *args, redraw_logits=True),
                lambda session: (session.default_model(), DEFAULT_PROMPT[:-1], 0.5, 1.0, 1.5, "", 0, 1.0))

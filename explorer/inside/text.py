@@ -77,6 +77,28 @@ S = {
                    "+n 表示没有画出的字符个数及其概率之和。"
                    "灰色柱子是被 top-k / top-p 截掉的。"),
     "soft.temperature": ("Temperature", "温度"),
+    "soft.draw_head": ("### Drawing with torch.multinomial\nThe lecture's generate() draws one character: "
+                       "`torch.multinomial(probs, num_samples=1)`. Draw several at once from the first panel's "
+                       "distribution: with `replacement=True` a character can come back, and the counts approach "
+                       "n · p; with `replacement=False` each character comes at most once, so `num_samples` can't "
+                       "pass the characters that have p > 0.",
+                       "### 用 torch.multinomial 采样\n课程中的 generate() 每次只抽一个字符:"
+                       "`torch.multinomial(probs, num_samples=1)`。这里从第一个面板的分布中一次抽多个:"
+                       "`replacement=True`(有放回)时同一个字符可以重复出现,次数接近 n · p;"
+                       "`replacement=False`(无放回)时每个字符最多出现一次,所以 `num_samples` 不能超过 p > 0 的字符个数。"),
+    "soft.num_samples": ("num_samples", "num_samples(抽取个数)"),
+    "soft.replacement": ("replacement", "replacement(有放回)"),
+    "soft.draw_seed": ("Seed", "随机种子"),
+    "soft.draw": ("Draw", "抽取"),
+    "soft.draw_said": ("torch.multinomial(probs at T = {T}, num_samples={n}, replacement={replacement}): "
+                       "{distinct} different characters.",
+                       "torch.multinomial(温度 T = {T} 下的 probs, num_samples={n}, replacement={replacement}):"
+                       "共 {distinct} 个不同的字符。"),
+    "soft.draw_char": ("character", "字符"),
+    "soft.draw_count": ("drawn", "抽到次数"),
+    "soft.draw_too_many": ("Without replacement each character is drawn at most once: {n} is more than the {possible} "
+                           "characters with p > 0. Tick replacement or ask for fewer.",
+                           "无放回时每个字符最多抽一次:{n} 超过了 p > 0 的 {possible} 个字符。请勾选 replacement 或减少个数。"),
     "soft.more": ("More temperatures", "更多温度"),
     "soft.more.info": ("comma-separated, up to 3 more panels", "用逗号分隔,最多再加 3 个面板"),
     "soft.more.ph": ("e.g. 0.1, 3", "例如 0.1, 3"),
@@ -117,3 +139,8 @@ S = {
                          "(查找表中的一行):灰色的字符对结果没有任何影响。"),
     "samp.too_many": ("The walkthrough keeps at most {n} steps: press Start over.", "逐步模式最多保留 {n} 步:请点“重新开始”。"),
 }
+
+CSS = """
+.draw-counts { border-collapse: collapse; margin-top: 4px; }
+.draw-counts td, .draw-counts th { padding: 2px 12px; font-size: 13px; font-variant-numeric: tabular-nums; }
+"""

@@ -42,6 +42,9 @@ def test_inside_tabs(browser, url, width, height, lang):
     wait_plot_text(page, "soft-panels", "1.5")
     set_number(page, "soft-t1", 0.2)
     wait_plot_text(page, "soft-panels", "0.2")
+    page.click("#soft-draw")  # torch.multinomial, 20 at once with replacement
+    page.wait_for_function("() => document.querySelectorAll('#soft-draws .draw').length === 20")
+    assert "replacement=True" in page.inner_text("#soft-draws")
     shot(page, f"inside-{name}-softmax")
 
     # sampling: stream 200 characters, then two steps of the lecture's loop
