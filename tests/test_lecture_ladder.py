@@ -2,6 +2,8 @@
 each within the lecture's number, the table's gains, the samples with one seed, the code per rung."""
 from pathlib import Path
 
+import gradio as gr
+import numpy as np
 import plotly.graph_objects as go
 import pytest
 
@@ -116,3 +118,24 @@ def test_details_tril_is_a_buffer_and_the_fused_qkv_equals_the_heads():
     html = F.details_html(d, "en")
     assert html.count("<li data-check=") == 6 and "1 vs 12" in html and "register_buffer" in html
     assert "缓冲区" not in html and "torch.allclose" in F.details_html(d, "zh-CN")
+
+
+def test_anatomy_multi_head_residual_stream_and_layer_norm(session):
+    an = C.anatomy(session, "TEACHER:\nNow look")
+    assert an.chars == list("Now look") and len(an.heads) == 4 and an.heads[0].shape == (8, 8)
+    assert C.anatomy(session, "").chars == list(C.ANATOMY_TEXT[-8:])  # too short: our own line
+    assert an.concat.shape == (8, 32)
+    for h in range(4):  # the concatenation is the heads side by side, not their mean
+        assert np.allclose(an.concat[:, h * 8:(h + 1) * 8], an.heads[h])
+    no_res, res = an.kept["ladder-5"], an.kept["ladder-6"]
+    assert len(no_res) == 4 and no_res[0] == res[0] == 1.0
+    assert abs(no_res[1]) < 0.2 and res[1] > 0.4 and res[3] > no_res[3] + 0.1  # what the text says
+    x = an.ln_before
+    normed = (x - x.mean()) / np.sqrt(x.var() + 1e-5)
+    assert abs(normed.mean()) < 1e-6 and abs(normed.std() - 1) < 1e-3
+    html = F.layer_norm_html(an, "en")
+    assert "+0.000</td><td>1.000" in html and "32 channels" in html
+    assert "拼接后" in F.heads_figure(an, "zh-CN").layout.annotations[-1].text
+    assert len(F.stream_figure(an, "en").data) == 3
+    out = T.render(session, "€", 1, 10, "en")
+    assert out[3] == out[4] == out[5] == gr.skip()  # a refused prompt leaves the views as they were

@@ -20,6 +20,7 @@ from ...session import Session
 ASSET = {"ladder-0": "bigram", "gpt-lecture": "gpt-small"}
 MAX_LENGTH = 300
 DEFAULT_PROMPT = ""  # empty: start from token 0, a newline, as the lecture does
+ANATOMY_TEXT = "TEACHER:\nEach token looks back."  # our own line: the views' text when the prompt is shorter than 8
 
 
 @dataclass(frozen=True)
@@ -147,3 +148,48 @@ def details(seed: int = 1337) -> Details:
     return Details(name in dict(model.named_buffers()), name in dict(model.named_parameters()),
                    att.tril.requires_grad, name in model.state_dict(), nh, hs,
                    diff < 1e-6, diff, 1, 3 * nh)
+
+
+# what an addition does, shown with the rung's own tensors ----------------------------------------
+@dataclass(frozen=True)
+class Anatomy:
+    """One prompt through the rungs' checkpoints: multi-head attention's outputs (rung 3), how much of the
+    embeddings the stream still carries after each block (rungs 5, 6, 7), one row through LayerNorm (rung 7)."""
+    chars: list                 # the prompt's last block_size characters
+    heads: list                 # rung 3: each head's wei @ v, (T, hs)
+    concat: object              # rung 3: the heads side by side, (T, C): what lm_head (after ffwd) reads
+    kept: dict                  # preset -> [cos(x, embeddings), mean over positions: 1 at the embeddings, then after each block]
+    ln_before: object           # rung 7: the last position's x entering block 1, (C,)
+    ln_after: object            # ... and after ln1, (C,)
+
+
+def anatomy(session: Session, prompt) -> Anatomy:
+    """Every tensor the three views draw; the prompt is refused if a rung's vocabulary lacks a character."""
+    prompt = checks.prompt(prompt)
+    prompt = prompt if len(prompt) >= 8 else ANATOMY_TEXT
+    models = {}
+    for preset in ("ladder-3", "ladder-5", "ladder-6", "ladder-7"):
+        model, tokenizer, _ = session.get_model(f"pretrained:{preset}")
+        if tokenizer.unknown_chars(prompt):
+            raise Refusal("lec.ladder.unknown", chars=" ".join(repr(c) for c in tokenizer.unknown_chars(prompt)[:8]))
+        models[preset] = model
+    ids = tokenizer.encode(prompt)[-models["ladder-3"].config.block_size:]
+    idx = torch.tensor([ids], dtype=torch.long)  # (1, T)
+    with torch.no_grad():
+        m = models["ladder-3"]
+        block = m.blocks[0]
+        _, rec = block.sa.forward_traced(block.ln1(m._embed(idx)))
+        out = (rec.wei @ rec.v)[0]  # (nh, T, T) @ (nh, T, hs) -> (nh, T, hs)
+        concat = out.transpose(0, 1).reshape(len(ids), -1)  # (T, nh * hs) = (T, C)
+        kept = {}
+        for preset in ("ladder-5", "ladder-6", "ladder-7"):
+            x = emb = models[preset]._embed(idx)  # (1, T, C)
+            kept[preset] = [1.0]
+            for b in models[preset].blocks:
+                x = b(x)
+                kept[preset].append(torch.cosine_similarity(x, emb, dim=-1).mean().item())
+        m7 = models["ladder-7"]
+        x = m7._embed(idx)[0, -1]  # (C,)
+        after = m7.blocks[0].ln1(x)
+    return Anatomy([tokenizer.itos[i] for i in ids], [h.numpy() for h in out], concat.numpy(), kept,
+                   x.numpy(), after.numpy())

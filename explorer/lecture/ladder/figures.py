@@ -2,6 +2,7 @@
 rungs with each step's gain, and the samples side by side."""
 import html
 
+import numpy as np
 import plotly.graph_objects as go
 
 from ...i18n import t
@@ -83,3 +84,48 @@ def details_html(d, lang: str) -> str:
     return (f'<div class="ladder-details"><p>{html.escape(t("lec.ladder.detail.tril_head", lang))}</p>'
             f'<ul>{"".join(tril)}</ul><p>{html.escape(t("lec.ladder.detail.fused_head", lang))}</p>'
             f'<ul>{"".join(fused)}</ul></div>')
+
+
+def heads_figure(an, lang: str) -> go.Figure:
+    """Rung 3's heads: each one's output wei @ v (T, hs) side by side, then all of them concatenated."""
+    from plotly.subplots import make_subplots
+    nh, hs = len(an.heads), an.heads[0].shape[1]
+    titles = [f"H{h + 1}: wei @ v" for h in range(nh)] + [t("lec.ladder.concat", lang, C=nh * hs)]
+    fig = make_subplots(rows=1, cols=nh + 1, column_widths=[hs] * nh + [nh * hs], subplot_titles=titles,
+                        horizontal_spacing=0.02)
+    ys = [f"{i}:{c!r}"[:8] for i, c in enumerate(an.chars)]
+    for h, out in enumerate([*an.heads, an.concat]):
+        fig.add_heatmap(z=out, y=ys, colorscale="RdBu_r", zmid=0, showscale=h == nh, row=1, col=h + 1,
+                        hovertemplate="%{y}, channel %{x}: %{z:.2f}<extra></extra>")
+    fig.update_yaxes(autorange="reversed", showticklabels=False)
+    fig.update_yaxes(showticklabels=True, row=1, col=1)
+    fig.update_layout(height=300, margin=dict(l=60, r=10, t=60, b=30), font=dict(family=FONT, size=11),
+                      title=dict(text=t("lec.ladder.heads_title", lang), x=0.01, font=dict(size=13)))
+    return fig
+
+
+def stream_figure(an, lang: str) -> go.Figure:
+    """How much of the embeddings the stream still carries: cos(x, embeddings) after each block, per rung."""
+    fig = go.Figure()
+    for preset, color in (("ladder-5", "#c62828"), ("ladder-6", OURS), ("ladder-7", "#2ca02c")):
+        ys = an.kept[preset]
+        xs = [t("lec.ladder.embeddings", lang)] + [t("lec.ladder.after_block", lang, n=i) for i in range(1, len(ys))]
+        fig.add_scatter(x=xs, y=ys, mode="lines+markers", name=t(f"lec.ladder.short.{preset}", lang),
+                        line=dict(color=color), hovertemplate="%{x}: cos = %{y:.2f}<extra></extra>")
+    fig.update_layout(height=300, margin=dict(l=50, r=10, t=50, b=40), font=dict(family=FONT, size=12),
+                      title=dict(text=t("lec.ladder.stream_title", lang), x=0.01, font=dict(size=13)),
+                      yaxis=dict(title="cos(x, tok_emb + pos_emb)", range=[-0.2, 1.05]), plot_bgcolor="#fafafa",
+                      legend=dict(orientation="h", y=1.0, yanchor="bottom", x=1, xanchor="right"))
+    return fig
+
+
+def layer_norm_html(an, lang: str) -> str:
+    """One row (the last position's x) before LayerNorm, normalised, and after its learned scale and shift."""
+    x = an.ln_before
+    normed = (x - x.mean()) / np.sqrt(x.var() + 1e-5)
+    rows = [(t("lec.ladder.ln_before", lang), x), (t("lec.ladder.ln_normed", lang), normed),
+            (t("lec.ladder.ln_after", lang), an.ln_after)]
+    body = "".join(f"<tr><td>{html.escape(name)}</td><td>{v.mean():+.3f}</td><td>{v.std():.3f}</td></tr>"
+                   for name, v in rows)
+    return (f'<table class="ladder-table ladder-ln"><tr><th></th><th>mean</th><th>std</th></tr>{body}</table>'
+            f'<p class="ladder-note">{html.escape(t("lec.ladder.ln_note", lang, C=len(x)))}</p>')

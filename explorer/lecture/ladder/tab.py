@@ -14,20 +14,22 @@ from ...session import Session
 from ...views import refusal_html
 from ..code import code_panel, source_of
 from . import figures as fig
-from .compute import DEFAULT_PROMPT, MAX_LENGTH, code_of, details, gains, rungs, samples
+from .compute import DEFAULT_PROMPT, MAX_LENGTH, anatomy, code_of, details, gains, rungs, samples
 
 VIEW = "lecture.ladder"
 DEFAULTS = (DEFAULT_PROMPT, 1337, 120)  # prompt, seed, length
 
 
 def render(session: Session, prompt, seed, length, lang: str) -> list:
-    """[staircase, table, samples (or the refusal that stopped them)]."""
+    """[staircase, table, samples (or the refusal that stopped them), heads, stream, LayerNorm row]."""
     ladder = rungs(session)
     try:
         text = fig.samples_html(samples(session, prompt, seed, length), lang)
+        an = anatomy(session, prompt)
+        views = [fig.heads_figure(an, lang), fig.stream_figure(an, lang), fig.layer_norm_html(an, lang)]
     except Refusal as e:
-        text = refusal_html(e, lang)
-    return [fig.staircase(ladder, lang), fig.table_html(ladder, gains(ladder), lang), text]
+        text, views = refusal_html(e, lang), [gr.skip()] * 3
+    return [fig.staircase(ladder, lang), fig.table_html(ladder, gains(ladder), lang), text, *views]
 
 
 def build(ctx: AppContext) -> dict:
@@ -49,6 +51,13 @@ def build(ctx: AppContext) -> dict:
         c["run"] = L.make(gr.Button, text="lec.ladder.sample", variant="primary", min_width=140,
                           elem_id="lec-ladder-run")
     c["samples"] = gr.HTML("", elem_id="lec-ladder-samples")
+    c["anatomy_head"] = L.make(gr.Markdown, text="lec.ladder.anatomy_head", elem_id="lec-ladder-anatomy-head")
+    c["heads"] = gr.Plot(None, show_label=False, elem_id="lec-ladder-heads")
+    with gr.Row(equal_height=False):
+        with gr.Column(min_width=300):
+            c["stream"] = gr.Plot(None, show_label=False, elem_id="lec-ladder-stream")
+        with gr.Column(min_width=300):
+            c["ln"] = gr.HTML("", elem_id="lec-ladder-ln")
     with L.add(gr.Accordion(t("lec.ladder.details", "en"), open=False, elem_id="lec-ladder-details-box"),
                label="lec.ladder.details"):
         c["details"] = gr.HTML(fig.details_html(details(), "en"), elem_id="lec-ladder-details")
@@ -68,7 +77,7 @@ def build(ctx: AppContext) -> dict:
 
 def _wire(ctx: AppContext, c: dict) -> None:
     inputs = [c["prompt"], c["seed"], c["length"], ctx.lang]
-    outputs = [c["chart"], c["table"], c["samples"]]
+    outputs = [c["chart"], c["table"], c["samples"], c["heads"], c["stream"], c["ln"]]
 
     def lecture_ladder_ui(prompt, seed, length, lang, request: gr.Request):
         """Samples from every rung with the same prompt and seed (and the staircase, in lang)."""

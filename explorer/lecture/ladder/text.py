@@ -44,6 +44,34 @@ S = {
     "lec.ladder.rung": ("Rung", "级"),
     "lec.ladder.no_checkpoint": ("(no checkpoint in assets/)", "(assets/ 中没有这个检查点)"),
     "lec.ladder.unknown": ("Some rung's vocabulary lacks these characters: {chars}", "有一级的词表中没有这些字符:{chars}"),
+    "lec.ladder.anatomy_head": (
+        "### What the additions do, with the rungs' own tensors\nThe prompt above (its last 8 characters; our own "
+        "line while it is shorter) through the trained rungs. **Multi-head** (rung 3): each head returns its own `wei @ v`, 8 channels "
+        "wide; the block puts them side by side (`torch.cat`) into 32 channels, which is all that reaches "
+        "`lm_head`: no head is averaged. **Residual stream** (rungs 5–7): without residual connections each "
+        "block replaces `x`, and after the first block nothing of the embeddings is left (cosine ≈ 0); with them "
+        "each block adds to `x`, and the stream still carries the embeddings three blocks down. "
+        "**LayerNorm** (rung 7): one row of `x` made mean 0, std 1, then scaled and shifted by the learned γ, β.",
+        "### 这些新增部分做了什么:用各级模型自己的张量来看\n把上面的提示文本(最后 8 个字符;不足 8 个字符时用我们自己的一句话)"
+        "送进训练好的各级模型。"
+        "**多头**(第 3 级):每个头各自返回 `wei @ v`,宽 8 个通道;block 把它们并排拼接(`torch.cat`)成 32 个"
+        "通道,送往 `lm_head` 的只有这些:没有对任何头取平均。**残差流**(第 5–7 级):没有残差连接时,每个 "
+        "block 都替换掉 `x`,第一个 block 之后嵌入就一点不剩(余弦 ≈ 0);有了残差,每个 block 只是往上加,"
+        "三个 block 之后残差流里仍带着嵌入。**LayerNorm**(第 7 级):"
+        "把 `x` 的一行变成均值 0、标准差 1,再用学到的 γ、β 缩放和平移。"),
+    "lec.ladder.heads_title": ("Rung 3: four heads' outputs, then concatenated (rows: positions)",
+                               "第 3 级:四个头各自的输出,再拼接起来(行:位置)"),
+    "lec.ladder.concat": ("concatenated: (T, {C})", "拼接后:(T, {C})"),
+    "lec.ladder.stream_title": ("How much of the embeddings x still carries", "x 里还带着多少嵌入"),
+    "lec.ladder.embeddings": ("embeddings", "嵌入"),
+    "lec.ladder.after_block": ("block {n}", "第 {n} 个 block"),
+    "lec.ladder.ln_before": ("x (last position), entering block 1", "x(最后一个位置),进入 block 1 之前"),
+    "lec.ladder.ln_normed": ("(x - mean) / std", "(x - 均值) / 标准差"),
+    "lec.ladder.ln_after": ("ln1(x): then × γ + β (learned)", "ln1(x):再 × γ + β(学到的参数)"),
+    "lec.ladder.ln_note": ("LayerNorm normalises each row over its {C} channels (not over the batch, as BatchNorm "
+                           "would); γ and β let the model undo it where that helps.",
+                           "LayerNorm 在每一行的 {C} 个通道上做归一化(而不像 BatchNorm 那样在批次上);"
+                           "γ 和 β 让模型在需要时把它调回去。"),
     "lec.ladder.details": ("Two details of the attention code: tril is a buffer, and one matmul makes every head's q, k, v",
                            "注意力代码的两个细节:tril 是缓冲区(buffer),一次矩阵乘法算出所有头的 q、k、v"),
     "lec.ladder.detail.tril_head": (
@@ -109,6 +137,7 @@ CSS = """
 .ladder-sample { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 6px 8px; }
 .ladder-sample .k { font-size: 12px; color: var(--body-text-color-subdued); }
 .ladder-details ul { margin: 2px 0 8px 1.2em; } .ladder-details li { font-size: 14px; }
+.ladder-ln { width: auto; } .ladder-note { font-size: 13px; color: var(--body-text-color-subdued); }
 .ladder-sample pre { margin: 4px 0 0; white-space: pre-wrap; font-size: 12px; max-height: 14em; overflow: auto; }
 @media (max-width: 640px) { .ladder-table { font-size: 12px; } .ladder-table th, .ladder-table td { padding: 2px 4px; } }
 """
