@@ -7,6 +7,7 @@ import typing
 from functools import wraps
 
 from .errors import Refusal, user_errors
+from .i18n import t
 from .limits import MAX_PROMPT, MAX_TEXT
 
 
@@ -66,7 +67,7 @@ def text(value, field: str, limit: int = MAX_TEXT) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise Refusal("refuse.type", field=field, value=_short(value), kind="text")
+        raise Refusal("refuse.type", field=field, value=_short(value), kind=lambda lang: t("kind.text", lang))
     if len(value) > limit:
         raise Refusal("refuse.text_long", field=field, n=f"{len(value):,}", limit=f"{limit:,}")
     return value
@@ -91,8 +92,7 @@ def _short(value) -> str:
 
 
 # the API boundary ------------------------------------------------------------------------------
-_KINDS = {str: "text", int: "a whole number", float: "a number", bool: "true or false",
-          list: "a list", dict: "an object"}
+_KINDS = {str: "text", int: "whole", float: "number", bool: "bool", list: "list", dict: "object"}
 
 
 def _accepts(hint, value) -> bool:
@@ -122,10 +122,11 @@ def _accepts(hint, value) -> bool:
     return True
 
 
-def _kind(hint) -> str:
+def _kind(hint):
+    """What a parameter takes, as its message says it in the reader's language."""
     args = [h for h in typing.get_args(hint) if h is not type(None)] or [hint]
-    names = [_KINDS.get(typing.get_origin(h) or h, getattr(h, "__name__", str(h))) for h in args]
-    return " or ".join(dict.fromkeys(names))
+    kinds = list(dict.fromkeys(_KINDS.get(typing.get_origin(h) or h, "file") for h in args))
+    return lambda lang: t("kind.or", lang).join(t(f"kind.{k}", lang) for k in kinds)
 
 
 def checked(fn):
@@ -144,7 +145,7 @@ def checked(fn):
                 if name == "request" or _accepts(hint, value):
                     continue
                 if name == "lang":
-                    raise Refusal("refuse.type", field="lang", value=_short(value), kind='"en" or "zh-CN"')
+                    raise Refusal("refuse.type", field="lang", value=_short(value), kind=lambda lang: '"en", "zh-CN"')
                 raise Refusal("refuse.type", field=name, value=_short(value), kind=_kind(hint))
 
     if inspect.isgeneratorfunction(fn):

@@ -18,7 +18,8 @@ class Refusal(Exception):
         self.key, self.params = key, params
 
     def message(self, lang: str) -> str:
-        return t(self.key, lang, **self.params)
+        """The message in lang; a callable parameter is asked for its own text in lang."""
+        return t(self.key, lang, **{k: v(lang) if callable(v) else v for k, v in self.params.items()})
 
     def __str__(self) -> str:
         return self.message("en")
