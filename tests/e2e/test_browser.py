@@ -123,6 +123,7 @@ def test_a_visitor_beyond_the_slots_is_told_they_are_queued(browser, app):
             c.predict(model_type="gpt", n_layer=1, n_embd=32, n_head=4, block_size=32, batch_size=8,
                       max_iters=20000, eval_interval=0, dtype="float32", api_name="/train_start")
         context, page = open_app(browser, url, 1280, 800)
+        set_max_iters(page, 20000)  # the bigram preset's 3000 steps take 2 s on a fast CPU: it must not end before Stop
         page.click("#btn-start")
         wait_state(page, "queued")
         page.wait_for_function("() => document.querySelector('#train-banner').innerText.includes('position 1')")
