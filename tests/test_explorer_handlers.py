@@ -1,5 +1,4 @@
 """In-process tests of the Train tab's actions and the UI handlers, every refusal included."""
-import time
 import zipfile
 from types import SimpleNamespace
 

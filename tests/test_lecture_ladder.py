@@ -7,7 +7,6 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from explorer.errors import Refusal
 from explorer.lecture.code import source_of
 from explorer.lecture.ladder import compute as C, figures as F, tab as T
 from explorer.limits import Limits
