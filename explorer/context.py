@@ -9,6 +9,7 @@ import gradio as gr
 from .errors import Refusal
 from .i18n import DEFAULT_LANG, t
 from .limits import Limits
+from .services import Trainer
 from .session import Session, SessionStore
 
 log = logging.getLogger("explorer")
@@ -74,6 +75,7 @@ class AppContext:
     picker: gr.Dropdown = None     # the header's model picker; its value is a session model key
     # (outputs, fn(session, lang) -> list of values) redrawn when the language changes
     refreshers: list[tuple[list, Callable]] = field(default_factory=list)
+    trainer: Trainer | None = None  # the training feature's runs, for other views (services.py)
 
     def session(self, request: gr.Request | None) -> Session:
         return self.store.get(getattr(request, "session_hash", None))

@@ -1,4 +1,5 @@
 """Pretrained checkpoints from assets/ (loaded lazily, shared read-only) and safe zip uploads."""
+import math
 import os
 import re
 import shutil
@@ -61,7 +62,19 @@ def summary(cfg: dict) -> dict:
     return {"model_type": mc.model_type, "params": count_params(mc), "block_size": mc.block_size,
             "n_embd": mc.n_embd, "n_head": mc.n_head, "n_layer": mc.n_layer, "vocab_size": mc.vocab_size,
             "step": cfg.get("step"), "val_loss": cfg.get("val_loss"), "train_loss": cfg.get("train_loss"),
-            "corpus": cfg.get("corpus")}
+            "corpus": cfg.get("corpus"), "curve": _curve(cfg.get("curve"))}
+
+
+def _curve(curve) -> list | None:
+    """The evaluations that model.train recorded in config.json, as (step, train, val); None if absent
+    or malformed (an uploaded config.json is anyone's)."""
+    if not isinstance(curve, list):
+        return None
+    try:
+        out = [(int(e["step"]), float(e["train_loss"]), float(e["val_loss"])) for e in curve[:1000]]
+    except (KeyError, TypeError, ValueError):
+        return None
+    return out if all(math.isfinite(v) for _, a, b in out for v in (a, b)) else None
 
 
 def load_pretrained(folder: Path):

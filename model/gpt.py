@@ -123,15 +123,15 @@ class FeedForward(nn.Module):
     def __init__(self, config: GPTConfig):
         super().__init__()
         C = config.n_embd
-        if not config.residual:  # as first added: each token thinks on what it gathered, alone
+        if config.residual:  # 4x wide, and projected back into the residual stream
+            self.net = nn.Sequential(
+                nn.Linear(C, 4 * C),
+                nn.ReLU(),
+                nn.Linear(4 * C, C),
+                Dropout(config.dropout),
+            )
+        else:  # as first added: each token thinks on what it gathered, alone
             self.net = nn.Sequential(nn.Linear(C, C), nn.ReLU())
-            return
-        self.net = nn.Sequential(
-            nn.Linear(C, 4 * C),
-            nn.ReLU(),
-            nn.Linear(4 * C, C),
-            Dropout(config.dropout),
-        )
 
     def forward(self, x):
         return self.net(x)

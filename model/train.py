@@ -266,7 +266,7 @@ def main(argv=None) -> dict:
               "curve": curve}
     if args.out:
         command = "python -m model.train " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
-        save_checkpoint_from_trainer(args.out, trainer, command=command, seconds=result["seconds"])
+        save_checkpoint_from_trainer(args.out, trainer, command=command, seconds=result["seconds"], curve=curve)
         result["out"] = args.out
     print(json.dumps(result))
     return result

@@ -83,20 +83,31 @@ def test_code_of_each_rung_reads_model(preset):
     assert code.startswith("# model/") and "def " in code or "class " in code
 
 
-def test_a_visitors_run_of_a_rung_lands_on_the_staircase(session):
+def test_a_visitors_finished_run_of_a_rung_lands_on_the_staircase(session):
+    from explorer.corpus import shakespeare
+    from explorer.training.service import TrainingService
     from explorer.training.state import TrainState
     from model.config import PRESETS
     from model.gpt import build_model
 
     cfg, tcfg = PRESETS["ladder-3"]
-    run = session.state(TrainState).new_run(session.next_number(), cfg, tcfg, "input.txt", 65)
-    run.model, run.evals = build_model(cfg), [(0, 4.3, 4.31), (5000, 2.25, 2.271)]
-    by = {r.preset: r for r in C.rungs(session)}
+    run = session.state(TrainState).new_run(session.next_number(), cfg, tcfg, shakespeare().name, 65)
+    run.model, run.evals, run.steps = build_model(cfg), [(0, 4.3, 4.31), (2500, 2.3, 2.32)], 2500
+    runs = TrainingService().runs(session)
+    assert runs[-1].state == "stopped" and C.rungs(session, runs)[3].yours is None  # a stopped run: not on it
+    run.evals.append((5000, 2.25, 2.271))
+    run.steps = 5000
+    runs = TrainingService().runs(session)
+    assert runs[-1].state == "done" and runs[-1].corpus == shakespeare().name
+    by = {r.preset: r for r in C.rungs(session, runs)}
     assert by["ladder-3"].yours == 2.271 and by["ladder-3"].yours_label == run.label
     assert all(r.yours is None for name, r in by.items() if name != "ladder-3")
     fig = F.staircase(list(by.values()), "en")
     assert fig.data[2].name == "yours" and fig.data[2].y[3] == 2.271
     assert "yours (run " in F.table_html(list(by.values()), C.gains(list(by.values())), "en")
+    run.corpus = "pasted text"  # another text's loss is not comparable: not a rung
+    assert C.rungs(session, TrainingService().runs(session))[3].yours is None
+    session.state(TrainState).close()
 
 
 def test_api_lists_every_rung(app_url):

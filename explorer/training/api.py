@@ -12,6 +12,7 @@ from ..context import AppContext
 from ..errors import user_errors
 from ..groups import INSPECT, STATUS, TRAIN_CONTROL, TRAIN_STEP
 from . import actions
+from .service import TrainingService
 from .fields import APP_PRESETS, FIELDS, MODEL_TYPES, preset_values
 from .figures import downsample
 from .state import TrainState
@@ -33,7 +34,9 @@ def start_signature() -> inspect.Signature:
 
 
 def register(ctx: AppContext) -> None:
-    """Add the endpoints to the Blocks being built (call inside `with gr.Blocks()`)."""
+    """Add the endpoints to the Blocks being built (call inside `with gr.Blocks()`), and offer the
+    other views a Trainer (ctx.trainer: the lecture's ladder trains its rungs through it)."""
+    ctx.trainer = TrainingService()
 
     def train_start(*args, **kwargs) -> dict:
         """Start a new run. Unset fields come from the preset (default: the model type's own).

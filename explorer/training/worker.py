@@ -3,13 +3,13 @@
 Why a process and not a thread: a thread that trains after other threads have used torch runs
 ~20% slower on some CPUs (every thread that used torch keeps its own OpenMP team; they spin and
 switch). A child process owns its OpenMP runtime, so training in the app runs at the CLI's speed.
-This module imports torch and model/ only (no gradio): the process server preloads it.
+This module imports torch, model/ and limits.py only (no gradio): the process server preloads it.
 
 Commands (parent -> child), each with a sequence number where it changes what the child does:
     ("run", seq)          train until told otherwise
     ("steps", k, seq)     k more optimizer steps (while paused), then idle
     ("pause", seq)        finish the current step, then idle
-    ("threads", n)        torch.set_num_threads(n)
+    ("threads", n)        torch.set_num_threads(n), or 1 for a small step (useful_threads)
     ("snapshot", rid)     send the weights as they are now
 Events (child -> parent):
     ("ready",)                            the model and optimizer are built
@@ -33,6 +33,8 @@ from model.data import CharDataset
 from model.sampling import generate
 from model.tokenizer import CharTokenizer
 from model.train import Interrupted, Trainer
+
+from ..limits import step_gflop
 
 SAMPLE_CHARS = 200  # characters sampled from the model at every evaluation
 
@@ -58,6 +60,16 @@ def release_free_memory() -> None:
 
 def failure_kind(e: BaseException) -> str:
     return "memory" if isinstance(e, MemoryError) or "out of memory" in str(e).lower() else "internal"
+
+
+SMALL_STEP_GFLOP = 1.0  # a step under this is too small to split across cores
+
+
+def useful_threads(n: int, model_cfg, train_cfg) -> int:
+    """n, or 1 for a small step: threads then wait on each other more than they compute (ladder-7,
+    0.06 GFLOP a step: 300 steps in 1.28 s on one thread, 1.72 s on two; gpt-classroom, 10 GFLOP:
+    17.9 s on one, 13.8 s on two; AMD EPYC, 2 cores)."""
+    return 1 if step_gflop(model_cfg, train_cfg.batch_size) < SMALL_STEP_GFLOP else n
 
 
 class Worker:
@@ -105,7 +117,7 @@ class Worker:
             elif kind == "pause":
                 self.budget, self.seq = 0, msg[1]
             elif kind == "threads":
-                torch.set_num_threads(msg[1])
+                torch.set_num_threads(useful_threads(msg[1], self.model_cfg, self.train_cfg))
             elif kind == "snapshot":
                 self.conn.send(("snapshot", msg[1], to_bytes(self.trainer.model) if self.trainer else None))
         self._ack()
@@ -146,7 +158,7 @@ def main(conn, stop, model_cfg, train_cfg, text: str, chars: list[str], name: st
     """The child process's entry point; ids is the text as the parent encoded it (a numpy array)."""
     try:
         if threads:
-            torch.set_num_threads(threads)
+            torch.set_num_threads(useful_threads(threads, model_cfg, train_cfg))
         dataset = CharDataset(text, CharTokenizer(chars), name=name, ids=torch.from_numpy(ids))
         Worker(conn, stop, model_cfg, train_cfg, dataset).serve()
     except (EOFError, OSError):  # the parent has gone (the app was killed): end quietly

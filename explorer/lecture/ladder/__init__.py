@@ -5,6 +5,7 @@ table and the samples; text.py holds the strings and CSS; api.py its endpoints (
 tab.py the builder."""
 from ...feature import Feature
 from . import api, tab, text
+from .runs import LadderState
 
 SECTION = Feature("ladder", "lecture.tab.ladder", build=tab.build, strings=text.S, css=text.CSS,
-                  api=api.register)
+                  api=api.register, state=LadderState)

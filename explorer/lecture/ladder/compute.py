@@ -1,6 +1,6 @@
 """The ladder as data: each rung's preset, the checkpoint that stands for it in assets/, our val loss
 and the lecture's, the lines of model/ it turns on, and a sample from each rung with one seed."""
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 
 import torch
 
@@ -14,10 +14,10 @@ from ... import checks
 from ...errors import Refusal
 from ...limits import MAX_SEED
 from ...models import list_pretrained
+from ...services import RunView
 from ...session import Session
+from .runs import ASSET, rung_of
 
-# the checkpoint in assets/ that stands for each rung (the last: the lecture's 1.48 needs a GPU)
-ASSET = {"ladder-0": "bigram", "gpt-lecture": "gpt-small"}
 MAX_LENGTH = 300
 DEFAULT_PROMPT = ""  # empty: start from token 0, a newline, as the lecture does
 ANATOMY_TEXT = "TEACHER:\nEach token looks back."  # our own line: the views' text when the prompt is shorter than 8
@@ -40,33 +40,18 @@ class Rung:
         return f"pretrained:{self.asset}" if self.ours is not None else None
 
 
-def rungs(session: Session) -> list[Rung]:
-    """Every rung with our checkpoint's numbers, read from assets/ (a missing one has None)."""
+def rungs(session: Session, runs: list[RunView] = ()) -> list[Rung]:
+    """Every rung with our checkpoint's numbers, read from assets/ (a missing one has None), and the
+    visitor's latest finished run of it (runs: the Trainer's, oldest first)."""
     found = list_pretrained(session.assets)
-    mine = own_runs(session)
+    mine = {rung_of(r): r for r in runs if r.state == "done" and r.val_loss is not None}
     out = []
     for i, (preset, _, lecture) in enumerate(LADDER):
         asset = ASSET.get(preset, preset)
         info = found.get(asset) or {}
         run = mine.get(preset)
         out.append(Rung(i, preset, lecture, asset, info.get("val_loss"), info.get("params"),
-                        run["val_loss"] if run else None, run["name"] if run else ""))
-    return out
-
-
-def own_runs(session: Session) -> dict[str, dict]:
-    """{preset: the picker's info of the visitor's latest evaluated run whose model is that rung's}:
-    a run of a ladder preset from the Train tab lands on the staircase."""
-    out = {}
-    for _, key in session.model_choices("en"):
-        if not key.startswith("session:"):
-            continue
-        info = session.model_info(key)
-        if info.get("val_loss") is None or "config" not in info:
-            continue
-        for preset, _, _ in LADDER:
-            if asdict(replace(PRESETS[preset][0], vocab_size=info["vocab_size"])) == info["config"]:
-                out[preset] = info  # model_choices lists runs oldest first: the latest wins
+                        run.val_loss if run else None, run.label if run else ""))
     return out
 
 

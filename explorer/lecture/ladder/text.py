@@ -5,13 +5,12 @@ S = {
         "The lecture's second half builds the GPT one addition at a time and reads the validation loss off "
         "each step. Every rung below is the same `GPTLanguageModel` with one more switch on (`GPTConfig`: "
         "`n_layer`, `n_head`, `ffwd`, `residual`, `layer_norm`), trained with the lecture's settings at that "
-        "point (batch 32, block 8, n_embd 32, lr 1e-3, 5000 steps). Train any rung yourself: pick its preset "
-        "in the Train tab, and your run lands on the staircase as a star (press Sample every rung to redraw). "
-        "Every rung also opens in the Attention, Softmax and Sampling tabs (the model picker lists them).",
+        "point (batch 32, block 8, n_embd 32, lr 1e-3, 5000 steps). Train any rung yourself below (each takes "
+        "seconds to a minute); when your run ends it lands on the staircase as a star. Every rung also opens in the Attention, Softmax and Sampling tabs (the model picker lists them).",
         "课程的后半段一步一步搭出 GPT,每加一样东西就读一次验证集损失。下面每一级都是同一个 "
         "`GPTLanguageModel`,只是多打开了一个开关(`GPTConfig`:`n_layer`、`n_head`、`ffwd`、`residual`、"
         "`layer_norm`),并按课程当时的设置训练(batch 32、block 8、n_embd 32、学习率 1e-3、5000 步)。"
-        "想亲手训练某一级:在“训练”标签页选它的预设,你的训练结果会以星号出现在阶梯图上(点“每一级都采样”重画)。"
+        "你可以在下面亲手训练任何一级(每级几秒到一分钟);训练结束后,你的结果会以星号出现在阶梯图上。"
         "每一级也都能在注意力、Softmax 和采样标签页中打开(模型选择器里列出了它们)。"),
     "lec.ladder.chart_title": ("Validation loss, rung by rung", "逐级的验证集损失"),
     "lec.ladder.ours": ("ours (assets/)", "我们的(assets/)"),
@@ -97,6 +96,72 @@ S = {
     "lec.ladder.detail.matmuls": ("matmuls for q, k, v: fused vs one per head and per q/k/v ({n_head} heads of {hs})",
                                   "计算 q、k、v 的矩阵乘法次数:融合 vs 每个头、每个 q/k/v 各一次({n_head} 个头,每个大小 {hs})"),
     "lec.ladder.short.ladder-0": ("bigram", "bigram 查找表"),
+    "lec.ladder.train_head": (
+        "### Train the rungs yourself\nEach run goes through the Train tab's machinery (it queues when the server "
+        "is busy; Stop ends it) and draws its val loss here, every rung in its own colour: your runs solid, ours "
+        "from `assets/` dotted, the lecture's value a mark at the right edge. The first evaluation, near "
+        "ln 65 = 4.17, is above the chart: the differences between rungs are all below 3. The bigram starts about "
+        "0.5 higher than the GPT rungs: its table is drawn from N(0, 1), which makes confident wrong guesses.",
+        "### 亲手训练每一级\n每次训练都走“训练”标签页的同一套机制(服务器忙时排队,“停止”可随时结束),"
+        "并在这里画出验证集损失,每一级一种颜色:你的训练是实线,`assets/` 中我们的是点线,课程中的数值是右侧的短横。"
+        "第一次评估的损失接近 ln 65 = 4.17,在图的上方之外:各级之间的差别都在 3 以下。bigram 的起点比 GPT 各级"
+        "高约 0.5:它的表从 N(0, 1) 中抽取,一开始就会给出很确定却错误的猜测。"),
+    "lec.ladder.train_one": ("Train this rung", "训练这一级"),
+    "lec.ladder.train_all": ("Train the whole ladder", "训练整个阶梯"),
+    "lec.ladder.stop": ("Stop", "停止"),
+    "lec.ladder.curves_title": ("Val loss while training, every rung", "训练过程中各级的验证集损失"),
+    "lec.ladder.train_idle": ("No run of a rung in this session yet: pick a rung and press Train this rung, or "
+                              "train the whole ladder (rungs 0 to 7, one after another).",
+                              "本次会话还没有训练过任何一级:选一级后点“训练这一级”,或者训练整个阶梯(第 0 到 7 级依次训练)。"),
+    "lec.ladder.train_queued": ("Rung {rung}: {label} is waiting for a training slot…", "第 {rung} 级:{label} 正在等待训练名额…"),
+    "lec.ladder.train_running": ("Rung {rung}: {label} is training, step {step} of {max_iters}, val {val}.",
+                                 "第 {rung} 级:{label} 正在训练,第 {step}/{max_iters} 步,验证集损失 {val}。"),
+    "lec.ladder.train_paused": ("Rung {rung}: {label} is paused at step {step} (the Train tab resumes it).",
+                                "第 {rung} 级:{label} 暂停在第 {step} 步(可在“训练”标签页继续)。"),
+    "lec.ladder.train_done": ("Rung {rung}: {label} finished, val {val}: it is on the staircase above.",
+                              "第 {rung} 级:{label} 训练完成,验证集损失 {val}:它已出现在上面的阶梯图上。"),
+    "lec.ladder.train_stopped": ("Rung {rung}: {label} stopped at step {step}, val {val} (a stopped run does not "
+                                 "go on the staircase).",
+                                 "第 {rung} 级:{label} 在第 {step} 步停止,验证集损失 {val}(停止的训练不会出现在阶梯图上)。"),
+    "lec.ladder.train_failed": ("Rung {rung}: {label} failed (the Train tab says why).",
+                                "第 {rung} 级:{label} 训练失败(原因见“训练”标签页)。"),
+    "lec.ladder.train_next": ("Next: rungs {rungs}.", "接下来:第 {rungs} 级。"),
+    "lec.ladder.no_trainer": ("Training is not available on this server.", "此服务器不提供训练。"),
+    "lec.ladder.needs_gpu": ("The last rung is the lecture's 10.8M-parameter GPT, trained on a GPU: here it stays a "
+                             "reference (gpt-small, 1.49, stands for it). Pick rung 0 to 7.",
+                             "最后一级是课程中 1080 万参数、在 GPU 上训练的 GPT:这里只作为参照(用 gpt-small 的 1.49 代替)。"
+                             "请选择第 0 到 7 级。"),
+    "lec.ladder.diff_head": ("{rung} against {before}: {added} lines added, {removed} removed. Every if on a "
+                             "switch of GPTConfig is replaced by the branch this rung takes, so only what the lecture "
+                             "changed differs.",
+                             "{rung} 对比 {before}:新增 {added} 行,删除 {removed} 行。凡是取决于 GPTConfig 开关的 if,"
+                             "都换成了这一级实际走的分支,所以不同之处正是课程改动的地方。"),
+    "lec.ladder.unchanged": ("… {n} unchanged lines", "… {n} 行未改动"),
+    "lec.ladder.dropout_head": (
+        "**Dropout** (the last rung adds it, 0.2): during training it zeroes a random fifth of the activations and "
+        "scales the rest by 1/0.8, so no unit can rely on another; at evaluation it does nothing. The rungs above "
+        "are too small to memorise tiny-shakespeare, so their train and val losses stay together and dropout has "
+        "nothing to fix. Below, rung 7 a little wider (n_embd 64, block 32, 2 blocks) trains on the first 20,000 "
+        "characters only: without dropout it memorises them (train falls, val turns back up); with dropout 0.2 the "
+        "gap stays small and val ends lower.",
+        "**Dropout**(最后一级加入,0.2):训练时随机把五分之一的激活置零,其余乘以 1/0.8,让任何单元都不能依赖别的单元;"
+        "评估时它什么都不做。上面各级太小,记不住 tiny-shakespeare,所以训练集和验证集损失一直很接近,dropout 无事可做。"
+        "下面把第 7 级稍微加宽(n_embd 64、block 32、2 个 block),只用前 20,000 个字符训练:没有 dropout 时它把文本背了下来"
+        "(训练集损失一路下降,验证集损失掉头上升);dropout 0.2 时差距很小,验证集损失最终更低。"),
+    "lec.ladder.dropout_title": ("Train (dashed) and val (solid), without and with dropout",
+                                 "训练集(虚线)与验证集(实线):无 dropout 与有 dropout"),
+    "lec.ladder.dropout_rate": ("dropout {p}", "dropout {p}"),
+    "lec.ladder.loss": ("loss (nats)", "损失(nats)"),
+    "lec.ladder.dropout_col.p": ("dropout", "dropout"),
+    "lec.ladder.dropout_col.train": ("train", "训练集"),
+    "lec.ladder.dropout_col.val": ("val", "验证集"),
+    "lec.ladder.dropout_col.gap": ("gap (val − train)", "差距(验证 − 训练)"),
+    "lec.ladder.dropout_col.best": ("best val", "最低验证损失"),
+    "lec.ladder.dropout_note": ("At the last step; the first {chars} characters of tiny-shakespeare, split 90/10. "
+                                "Measured by", "取最后一步;tiny-shakespeare 的前 {chars} 个字符,按 90/10 划分。测量命令:"),
+    "lec.ladder.dropout_missing": ("assets/dropout.json is missing: python -m model.lecture.dropout --out "
+                                   "assets/dropout.json makes it.",
+                                   "缺少 assets/dropout.json:运行 python -m model.lecture.dropout --out assets/dropout.json 生成。"),
     "lec.ladder.short.ladder-1": ("embeddings", "嵌入"),
     "lec.ladder.short.ladder-2": ("one head", "单头"),
     "lec.ladder.short.ladder-3": ("multi-head", "多头"),
@@ -139,5 +204,15 @@ CSS = """
 .ladder-details ul { margin: 2px 0 8px 1.2em; } .ladder-details li { font-size: 14px; }
 .ladder-ln { width: auto; } .ladder-note { font-size: 13px; color: var(--body-text-color-subdued); }
 .ladder-sample pre { margin: 4px 0 0; white-space: pre-wrap; font-size: 12px; max-height: 14em; overflow: auto; }
+.ladder-status { font-size: 14px; margin: 4px 0; }
+.ladder-diff .code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px;
+  white-space: pre; overflow-x: auto; border: 1px solid var(--border-color-primary); border-radius: 8px;
+  padding: 6px 0; line-height: 1.45; }
+.ladder-diff .code > span, .ladder-diff .fold > span { display: block; padding: 0 8px; }
+.ladder-diff .add { background: #e6ffec; color: #1a5e2a; } .ladder-diff .del { background: #ffebe9; color: #8c1d18; }
+.ladder-diff .same { color: var(--body-text-color); }
+.ladder-diff .fold summary { cursor: pointer; color: var(--body-text-color-subdued); padding: 0 8px;
+  background: var(--background-fill-secondary); }
+.dark .ladder-diff .add { background: #12361c; color: #aff5b4; } .dark .ladder-diff .del { background: #4a1414; color: #ffc1ba; }
 @media (max-width: 640px) { .ladder-table { font-size: 12px; } .ladder-table th, .ladder-table td { padding: 2px 4px; } }
 """
