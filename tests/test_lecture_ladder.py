@@ -7,6 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
+from explorer.errors import Refusal
 from explorer.lecture.code import source_of
 from explorer.lecture.ladder import compute as C, figures as F, tab as T
 from explorer.limits import Limits
@@ -149,3 +150,122 @@ def test_anatomy_multi_head_residual_stream_and_layer_norm(session):
     assert len(F.stream_figure(an, "en").data) == 3
     out = T.render(session, "€", 1, 10, "en")
     assert out[3] == out[4] == out[5] == gr.skip()  # a refused prompt leaves the views as they were
+
+
+# the code each rung runs, as a diff; training rungs from the section; dropout's gap -------------
+@pytest.mark.parametrize("preset", [n for n, _, _ in LADDER if n != "ladder-0"])
+def test_a_rungs_specialised_code_builds_the_same_model(preset):
+    """The program shown for a rung, executed, is the rung: same parameters, same logits as model/."""
+    import torch
+    from dataclasses import replace
+    from torch import nn
+    from torch.nn import functional as Fn
+
+    from explorer.lecture.ladder.program import program
+    from model import gpt
+    from model.config import PRESETS, GPTConfig
+
+    cfg = replace(PRESETS[preset][0], vocab_size=65)
+    ns = {"torch": torch, "nn": nn, "F": Fn, "GPTConfig": GPTConfig, "Dropout": gpt.Dropout}
+    exec(compile(program(cfg), preset, "exec"), ns)
+    torch.manual_seed(0)
+    mine = ns["GPTLanguageModel"](cfg).eval()
+    torch.manual_seed(0)
+    real = gpt.build_model(cfg).eval()
+    idx = torch.randint(0, 65, (2, min(8, cfg.block_size)))
+    assert [n for n, _ in mine.named_parameters()] == [n for n, _ in real.named_parameters()]
+    assert torch.equal(mine(idx)[0], real(idx)[0])
+    assert " if config." not in program(cfg) and "if self.ffwd" not in program(cfg)  # every switch decided
+
+
+def test_each_rungs_diff_is_what_the_lecture_changed():
+    from explorer.lecture.ladder.program import diff
+
+    def changed(preset, before):
+        return [(ln.kind, ln.text.strip()) for ln in diff(preset, before) if ln.kind != " "]
+
+    assert changed("ladder-3", "ladder-2") == [("-", "n_head=1,"), ("+", "n_head=4,")]
+    assert changed("ladder-5", "ladder-4") == [("-", "n_layer=1,"), ("+", "n_layer=3,")]
+    four = changed("ladder-4", "ladder-3")
+    assert ("+", "class FeedForward(nn.Module):") in four and ("+", "out = self.ffwd(self.ln2(x))") in four
+    assert ("-", "self.ffwd = None") in four and ("+", "self.ffwd = FeedForward(config)") in four
+    six = changed("ladder-6", "ladder-5")
+    assert six.count(("+", "x = x + out")) == 2 and six.count(("-", "x = out")) == 2
+    assert ("+", "self.proj = nn.Linear(config.n_embd, config.n_embd)") in six
+    assert changed("ladder-7", "ladder-6")[-2:] == [("-", "return nn.Identity()"), ("+", "return nn.LayerNorm(config.n_embd)")]
+    assert ("+", "self.apply(self._init_weights)") in changed("gpt-lecture", "ladder-7")
+    assert all(ln.kind == "+" for ln in diff("ladder-0", None))
+    html = F.diff_html(diff("ladder-4", "ladder-3"), "ladder-4", "ladder-3", "zh-CN")
+    assert 'class="add"' in html and "行未改动" in html and "新增 17 行" in html
+
+
+class FakeTrainer:
+    """A Trainer that records what it is asked; runs end when the test says so."""
+
+    def __init__(self):
+        self.started, self.live, self.stopped = [], False, 0
+
+    def start_preset(self, session, preset):
+        if self.live:
+            raise Refusal("refuse.busy_session", run="run")
+        self.started.append(preset)
+        self.live = True
+
+    def stop(self, session):
+        self.stopped += 1
+        self.live = False
+
+    def runs(self, session):
+        from explorer.services import RunView
+        return [RunView("run-1", "run 1 · gpt", "session:run-1", {}, "input.txt",
+                        "running" if self.live else "done", 1, 10, ())] if self.started else []
+
+
+def test_train_one_rung_or_the_whole_ladder_one_after_another(session):
+    from explorer.lecture.ladder import runs as R
+
+    trainer = FakeTrainer()
+    assert refused(R.train, None, session, "ladder-3") == "lec.ladder.no_trainer"
+    assert refused(R.train, trainer, session, "gpt-lecture") == "lec.ladder.needs_gpu"
+    R.train(trainer, session, "ladder-0")
+    assert trainer.started == ["bigram"] and session.state(R.LadderState).pending == []
+    assert refused(R.train, trainer, session, "ladder-3") == "refuse.busy_session"  # one live run a session
+    trainer.live = False
+    trainer.started = []
+    R.train(trainer, session, "all")
+    assert R.advance(trainer, session) and trainer.started == ["bigram"]  # still live: nothing new
+    for expected in range(1, 8):
+        trainer.live = False  # the run ended: the next rung starts on the tick
+        assert R.advance(trainer, session) and trainer.started[-1] == f"ladder-{expected}"
+    trainer.live = False
+    assert not R.advance(trainer, session) and len(trainer.started) == 8
+    R.train(trainer, session, "all")
+    R.stop(trainer, session)
+    assert trainer.stopped == 1 and session.state(R.LadderState).pending == [] and not R.advance(trainer, session)
+
+
+def test_every_rungs_curve_and_the_dropout_gap_from_assets(session):
+    from explorer.lecture.ladder import runs as R
+
+    curves = R.curves(session, [])
+    assert [c.preset for c in curves] == [n for n, _, _ in LADDER[:-1]]  # gpt-small was trained without one
+    for c in curves:
+        assert c.evals[0][0] == 0 and abs(c.evals[-1][2] - {r.preset: r for r in C.rungs(session)}[c.preset].ours) < 1e-3
+    fig = F.curves_figure(curves, {n: v for n, _, v in LADDER}, "en")
+    assert len(fig.data) == 9 and fig.data[-1].name == "the lecture's" and len(fig.data[-1].y) == 7
+    d = R.dropout_runs(session)
+    (p0, plain), (p2, dropped) = d["runs"].items()
+    assert (p0, p2) == (0.0, 0.2) and d["chars"] == 20_000
+    gap = lambda ev: ev[-1][2] - ev[-1][1]  # noqa: E731
+    assert gap(plain) > 2 * gap(dropped) and dropped[-1][2] < plain[-1][2]  # what the section says
+    assert min(e[2] for e in plain) < plain[-1][2]  # without dropout val turns back up
+    html = F.dropout_html(d, "en")
+    assert f"{gap(plain):+.3f}" in html and "python -m model.lecture.dropout" in html
+    assert "missing" in F.dropout_html(None, "en")
+
+
+def test_api_gives_each_rungs_diff(app_url):
+    from gradio_client import Client
+    out = Client(app_url, verbose=False).predict("ladder-4", api_name="/ladder_diff")
+    assert out["against"] == "ladder-3" and out["added"] == 17 and out["removed"] == 3
+    assert "+class FeedForward(nn.Module):" in out["diff"].splitlines()
