@@ -24,16 +24,19 @@ class CheckpointError(ValueError):
     """A checkpoint folder that cannot be loaded, with the reason."""
 
 
-def save_checkpoint(path, model: torch.nn.Module, tokenizer: CharTokenizer, **meta) -> Path:
-    """Write config.json and model.safetensors to a temporary folder, then rename it into place."""
+def save_checkpoint(path, model: torch.nn.Module, tokenizer: CharTokenizer, half: bool = False, **meta) -> Path:
+    """Write config.json and model.safetensors to a temporary folder, then rename it into place.
+    half=True stores the weights in float16 (half the bytes: a Space refuses a plain file over 10 MiB);
+    loading turns them back into float32."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     config = {"format": FORMAT, "version": 1, "model": asdict(model.config),
-              "vocab": tokenizer.chars, **meta}
+              "vocab": tokenizer.chars, **meta, **({"weights_dtype": "float16"} if half else {})}
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
     tmp.chmod(0o755)  # mkdtemp makes it private; a checkpoint is meant to be shared
     try:
-        state = {k: v.detach().float().cpu().contiguous() for k, v in model.state_dict().items()}
+        dtype = torch.float16 if half else torch.float32
+        state = {k: v.detach().to(dtype).cpu().contiguous() for k, v in model.state_dict().items()}
         save_file(state, str(tmp / WEIGHTS_NAME))
         (tmp / CONFIG_NAME).write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", "utf-8")
         old = None
@@ -107,3 +110,19 @@ def load_checkpoint(path) -> tuple[torch.nn.Module, CharTokenizer, dict]:
     model.load_state_dict({k: v.float() for k, v in state.items()})
     model.eval()
     return model, cfg.pop("tokenizer"), cfg
+
+
+def main(argv=None) -> None:
+    """python -m model.checkpoint --half DIR: rewrite a checkpoint's weights in float16, in place."""
+    import argparse
+    p = argparse.ArgumentParser(prog="python -m model.checkpoint", description=main.__doc__)
+    p.add_argument("--half", action="store_true", required=True, help="store the weights in float16")
+    p.add_argument("folder")
+    args = p.parse_args(argv)
+    model, tokenizer, cfg = load_checkpoint(args.folder)
+    meta = {k: v for k, v in cfg.items() if k not in ("format", "version", "model", "vocab", "model_config")}
+    save_checkpoint(args.folder, model, tokenizer, half=args.half, **meta)
+
+
+if __name__ == "__main__":
+    main()

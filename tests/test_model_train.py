@@ -80,6 +80,26 @@ def test_checkpoint_round_trip(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["ck"]  # no temporary folders left behind
 
 
+def test_checkpoint_in_half_precision_halves_the_file_and_loads_as_float32(tmp_path):
+    from safetensors.torch import load_file
+    from model.checkpoint import main as checkpoint_main
+
+    t = tiny_trainer()
+    list(t.run())
+    full = save_checkpoint_from_trainer(tmp_path / "full", t, command="test")
+    half = save_checkpoint_from_trainer(tmp_path / "half", t, command="test")
+    checkpoint_main(["--half", str(half)])  # python -m model.checkpoint --half DIR
+    size = lambda p: (p / "model.safetensors").stat().st_size  # noqa: E731
+    assert size(half) < 0.6 * size(full)
+    assert {v.dtype for v in load_file(str(half / "model.safetensors")).values()} == {torch.float16}
+    model, _, cfg = load_checkpoint(half)
+    assert cfg["weights_dtype"] == "float16" and cfg["command"] == "test" and cfg["step"] == 20
+    assert all(p.dtype == torch.float32 for p in model.parameters())
+    idx = torch.randint(cfg["model_config"].vocab_size, (2, 8))
+    t.model.eval()
+    torch.testing.assert_close(model(idx)[0], t.model(idx)[0], atol=2e-2, rtol=0)
+
+
 class RunsCode:
     def __reduce__(self):
         return (os.system, ("touch PWNED",))
