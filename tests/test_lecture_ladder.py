@@ -139,6 +139,7 @@ def test_anatomy_multi_head_residual_stream_and_layer_norm(session):
     for h in range(4):  # the concatenation is the heads side by side, not their mean
         assert np.allclose(an.concat[:, h * 8:(h + 1) * 8], an.heads[h])
     no_res, res = an.kept["ladder-5"], an.kept["ladder-6"]
+    assert all(a < b for a, b in zip(an.norms["ladder-6"], an.norms["ladder-6"][1:]))  # |x| grows block by block
     assert len(no_res) == 4 and no_res[0] == res[0] == 1.0
     assert abs(no_res[1]) < 0.2 and res[1] > 0.4 and res[3] > no_res[3] + 0.1  # what the text says
     x = an.ln_before

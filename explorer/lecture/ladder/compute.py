@@ -144,6 +144,7 @@ class Anatomy:
     heads: list                 # rung 3: each head's wei @ v, (T, hs)
     concat: object              # rung 3: the heads side by side, (T, C): what lm_head (after ffwd) reads
     kept: dict                  # preset -> [cos(x, embeddings), mean over positions: 1 at the embeddings, then after each block]
+    norms: dict                 # preset -> [|x|, mean over positions, at the same points]
     ln_before: object           # rung 7: the last position's x entering block 1, (C,)
     ln_after: object            # ... and after ln1, (C,)
 
@@ -166,15 +167,16 @@ def anatomy(session: Session, prompt) -> Anatomy:
         _, rec = block.sa.forward_traced(block.ln1(m._embed(idx)))
         out = (rec.wei @ rec.v)[0]  # (nh, T, T) @ (nh, T, hs) -> (nh, T, hs)
         concat = out.transpose(0, 1).reshape(len(ids), -1)  # (T, nh * hs) = (T, C)
-        kept = {}
+        kept, norms = {}, {}
         for preset in ("ladder-5", "ladder-6", "ladder-7"):
             x = emb = models[preset]._embed(idx)  # (1, T, C)
-            kept[preset] = [1.0]
+            kept[preset], norms[preset] = [1.0], [emb.norm(dim=-1).mean().item()]
             for b in models[preset].blocks:
                 x = b(x)
                 kept[preset].append(torch.cosine_similarity(x, emb, dim=-1).mean().item())
+                norms[preset].append(x.norm(dim=-1).mean().item())
         m7 = models["ladder-7"]
         x = m7._embed(idx)[0, -1]  # (C,)
         after = m7.blocks[0].ln1(x)
-    return Anatomy([tokenizer.itos[i] for i in ids], [h.numpy() for h in out], concat.numpy(), kept,
+    return Anatomy([tokenizer.itos[i] for i in ids], [h.numpy() for h in out], concat.numpy(), kept, norms,
                    x.numpy(), after.numpy())

@@ -110,8 +110,11 @@ def stream_figure(an, lang: str) -> go.Figure:
     for preset, color in (("ladder-5", "#c62828"), ("ladder-6", OURS), ("ladder-7", "#2ca02c")):
         ys = an.kept[preset]
         xs = [t("lec.ladder.embeddings", lang)] + [t("lec.ladder.after_block", lang, n=i) for i in range(1, len(ys))]
-        fig.add_scatter(x=xs, y=ys, mode="lines+markers", name=t(f"lec.ladder.short.{preset}", lang),
-                        line=dict(color=color), hovertemplate="%{x}: cos = %{y:.2f}<extra></extra>")
+        fig.add_scatter(x=xs, y=ys, mode="lines+markers+text", name=t(f"lec.ladder.short.{preset}", lang),
+                        line=dict(color=color), customdata=an.norms[preset],
+                        text=[f"|x| {n:.1f}" for n in an.norms[preset]], textposition="top center",
+                        textfont=dict(size=10, color=color),
+                        hovertemplate="%{x}: cos = %{y:.2f}, |x| = %{customdata:.2f}<extra></extra>")
     fig.update_layout(height=300, margin=dict(l=50, r=10, t=50, b=40), font=dict(family=FONT, size=12),
                       title=dict(text=t("lec.ladder.stream_title", lang), x=0.01, font=dict(size=13)),
                       yaxis=dict(title="cos(x, tok_emb + pos_emb)", range=[-0.2, 1.05]), plot_bgcolor="#fafafa",

@@ -49,14 +49,15 @@ S = {
         "wide; the block puts them side by side (`torch.cat`) into 32 channels, which is all that reaches "
         "`lm_head`: no head is averaged. **Residual stream** (rungs 5–7): without residual connections each "
         "block replaces `x`, and after the first block nothing of the embeddings is left (cosine ≈ 0); with them "
-        "each block adds to `x`, and the stream still carries the embeddings three blocks down. "
+        "each block adds to `x`, and the stream still carries the embeddings three blocks down; its length |x| "
+        "(the labels) grows block by block as each adds its part. "
         "**LayerNorm** (rung 7): one row of `x` made mean 0, std 1, then scaled and shifted by the learned γ, β.",
         "### 这些新增部分做了什么:用各级模型自己的张量来看\n把上面的提示文本(最后 8 个字符;不足 8 个字符时用我们自己的一句话)"
         "送进训练好的各级模型。"
         "**多头**(第 3 级):每个头各自返回 `wei @ v`,宽 8 个通道;block 把它们并排拼接(`torch.cat`)成 32 个"
         "通道,送往 `lm_head` 的只有这些:没有对任何头取平均。**残差流**(第 5–7 级):没有残差连接时,每个 "
         "block 都替换掉 `x`,第一个 block 之后嵌入就一点不剩(余弦 ≈ 0);有了残差,每个 block 只是往上加,"
-        "三个 block 之后残差流里仍带着嵌入。**LayerNorm**(第 7 级):"
+        "三个 block 之后残差流里仍带着嵌入;它的长度 |x|(图中标注)随着每个 block 往上加而逐级变大。**LayerNorm**(第 7 级):"
         "把 `x` 的一行变成均值 0、标准差 1,再用学到的 γ、β 缩放和平移。"),
     "lec.ladder.heads_title": ("Rung 3: four heads' outputs, then concatenated (rows: positions)",
                                "第 3 级:四个头各自的输出,再拼接起来(行:位置)"),
