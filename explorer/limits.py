@@ -20,11 +20,13 @@ class Limits:
     max_step_gflop: float = 100.0     # about one second per step on 2 vCPUs: Stop stays prompt
     max_trainings: int = 2            # trainings computing at once; the rest queue
     max_queue: int = 30               # trainings waiting for a slot before "full, try later"
+    snapshot_mb: int = 64             # a session's training timelines, in all; past it the oldest run's thin
 
     @classmethod
     def from_env(cls, **overrides) -> "Limits":
         env = {"max_params": "GPT_EXPLORER_MAX_PARAMS", "max_step_gflop": "GPT_EXPLORER_MAX_STEP_GFLOP",
-               "max_trainings": "GPT_EXPLORER_MAX_TRAININGS", "max_queue": "GPT_EXPLORER_MAX_QUEUE"}
+               "max_trainings": "GPT_EXPLORER_MAX_TRAININGS", "max_queue": "GPT_EXPLORER_MAX_QUEUE",
+               "snapshot_mb": "GPT_EXPLORER_SNAPSHOT_MB"}
         values = {}
         for name, var in env.items():
             raw = os.environ.get(var)

@@ -20,7 +20,9 @@ ASSETS_ENV = "GPT_EXPLORER_ASSETS"
 DEFAULT_ASSETS = Path(__file__).resolve().parent.parent / "assets"
 PRETRAINED_ORDER = ("gpt-small", "gpt-classroom", "bigram")  # the picker lists these first, best first
 MAX_ZIP_MEMBERS = 16
-MAX_UNZIPPED_BYTES = 200_000_000      # config + weights; gpt-lecture's weights are about 43 MB
+# a checkpoint's timeline (model/timeline.py): one file, or shards named as the Hub names them
+TIMELINE_FILE = re.compile(r"timeline\.safetensors|timeline-\d{5}-of-\d{5}\.safetensors")
+MAX_UNZIPPED_BYTES = 200_000_000      # config + weights (+ timeline); gpt-lecture's weights are about 43 MB
 IGNORED_MEMBERS = ("__MACOSX/", ".DS_Store")  # what macOS adds to every zip it makes
 
 _cache: dict[Path, tuple] = {}
@@ -96,7 +98,8 @@ def upload_name(filename: str) -> str:
 
 
 def _members(zf: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
-    """config.json and model.safetensors, at the top or inside one folder; refuse anything else."""
+    """config.json and model.safetensors (and a timeline's files), at the top or inside one folder;
+    refuse anything else."""
     infos = zf.infolist()
     if len(infos) > MAX_ZIP_MEMBERS:
         raise Refusal("refuse.zip_members", count=len(infos), limit=MAX_ZIP_MEMBERS)
@@ -118,10 +121,10 @@ def _members(zf: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
     by_base = {}
     for name, info in files.items():
         parts = PurePosixPath(name).parts
-        if len(parts) > 2 or parts[-1] not in (CONFIG_NAME, WEIGHTS_NAME):
+        if len(parts) > 2 or not (parts[-1] in (CONFIG_NAME, WEIGHTS_NAME) or TIMELINE_FILE.fullmatch(parts[-1])):
             raise Refusal("refuse.zip_extra", name=name[:80])
         by_base.setdefault(parts[-1], []).append((parts[:-1], info))
-    if set(by_base) != {CONFIG_NAME, WEIGHTS_NAME}:
+    if not {CONFIG_NAME, WEIGHTS_NAME} <= set(by_base):
         raise Refusal("refuse.zip_missing")
     folders = {folder for entries in by_base.values() for folder, _ in entries}
     if any(len(entries) > 1 for entries in by_base.values()) or len(folders) > 1:

@@ -12,6 +12,7 @@ from safetensors.torch import load_file, save_file
 
 from .config import GPTConfig, config_from_dict
 from .gpt import build_model
+from .timeline import Timeline, TimelineError, load_timeline, save_timeline
 from .tokenizer import CharTokenizer
 
 FORMAT = "gpt-explorer-checkpoint"
@@ -24,20 +25,27 @@ class CheckpointError(ValueError):
     """A checkpoint folder that cannot be loaded, with the reason."""
 
 
-def save_checkpoint(path, model: torch.nn.Module, tokenizer: CharTokenizer, half: bool = False, **meta) -> Path:
+def save_checkpoint(path, model: torch.nn.Module, tokenizer: CharTokenizer, half: bool = False,
+                    timeline: Timeline | None = None, **meta) -> Path:
     """Write config.json and model.safetensors to a temporary folder, then rename it into place.
     half=True stores the weights in float16 (half the bytes: a Space refuses a plain file over 10 MiB);
-    loading turns them back into float32."""
+    loading turns them back into float32. A timeline (its snapshots) goes beside them, its steps and
+    losses into config.json."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     config = {"format": FORMAT, "version": 1, "model": asdict(model.config),
               "vocab": tokenizer.chars, **meta, **({"weights_dtype": "float16"} if half else {})}
+    config.pop("timeline", None)
+    if timeline is not None and len(timeline):
+        config["timeline"] = timeline.losses()
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
     tmp.chmod(0o755)  # mkdtemp makes it private; a checkpoint is meant to be shared
     try:
         dtype = torch.float16 if half else torch.float32
         state = {k: v.detach().to(dtype).cpu().contiguous() for k, v in model.state_dict().items()}
         save_file(state, str(tmp / WEIGHTS_NAME))
+        if "timeline" in config:
+            save_timeline(tmp, timeline)
         (tmp / CONFIG_NAME).write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", "utf-8")
         old = None
         if path.exists():
@@ -109,6 +117,10 @@ def load_checkpoint(path) -> tuple[torch.nn.Module, CharTokenizer, dict]:
             raise CheckpointError(f"{name} holds NaN or infinite values")
     model.load_state_dict({k: v.float() for k, v in state.items()})
     model.eval()
+    try:  # None when the checkpoint has no timeline
+        cfg["snapshots"] = load_timeline(path, expected, cfg.get("timeline"))
+    except TimelineError as e:
+        raise CheckpointError(str(e)) from None
     return model, cfg.pop("tokenizer"), cfg
 
 
@@ -120,8 +132,9 @@ def main(argv=None) -> None:
     p.add_argument("folder")
     args = p.parse_args(argv)
     model, tokenizer, cfg = load_checkpoint(args.folder)
+    snapshots = cfg.pop("snapshots")
     meta = {k: v for k, v in cfg.items() if k not in ("format", "version", "model", "vocab", "model_config")}
-    save_checkpoint(args.folder, model, tokenizer, half=args.half, **meta)
+    save_checkpoint(args.folder, model, tokenizer, half=args.half, timeline=snapshots, **meta)
 
 
 if __name__ == "__main__":

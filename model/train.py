@@ -15,6 +15,7 @@ import torch
 from .config import DTYPES, MODEL_TYPES, GPTConfig, TrainConfig, field_help, preset
 from .data import CharDataset
 from .gpt import build_model
+from .timeline import Timeline
 
 
 @dataclass
@@ -217,6 +218,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="save a checkpoint folder here")
     p.add_argument("--threads", type=int, help="torch.set_num_threads")
     p.add_argument("--device", default="auto", help="cpu, cuda or auto (cuda when available)")
+    p.add_argument("--timeline", action="store_true",
+                   help="keep the weights at step 0 and each evaluation (float16, at most 24, evenly spaced) "
+                        "and write them beside the checkpoint (timeline.safetensors)")
     add_config_flags(p, GPTConfig)
     add_config_flags(p, TrainConfig)
     return p
@@ -247,12 +251,15 @@ def main(argv=None) -> dict:
           f"{trainer.device}, {trainer.dtype}", file=sys.stderr)
     t0 = time.perf_counter()
     curve, last = [], None
+    timeline = Timeline() if args.timeline else None
     bar = tqdm(total=train_cfg.max_iters, file=sys.stderr, dynamic_ncols=True)
     for log in trainer.run():
         bar.update(log.step - bar.n)
         if log.val_loss is not None:
             curve.append({"step": log.step, "seconds": round(time.perf_counter() - t0, 2),
                           "train_loss": round(log.train_loss, 4), "val_loss": round(log.val_loss, 4)})
+            if timeline is not None:
+                timeline.add(log.step, round(log.train_loss, 4), round(log.val_loss, 4), trainer.model)
             bar.write(f"step {log.step}: train loss {log.train_loss:.4f}, val loss {log.val_loss:.4f}",
                       file=sys.stderr)
             last = log
@@ -266,7 +273,8 @@ def main(argv=None) -> dict:
               "curve": curve}
     if args.out:
         command = "python -m model.train " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
-        save_checkpoint_from_trainer(args.out, trainer, command=command, seconds=result["seconds"], curve=curve)
+        save_checkpoint_from_trainer(args.out, trainer, command=command, seconds=result["seconds"], curve=curve,
+                                     timeline=timeline)
         result["out"] = args.out
     print(json.dumps(result))
     return result

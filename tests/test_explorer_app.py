@@ -66,7 +66,8 @@ def test_train_pause_step_resume_stop_save_and_load_back(app_url, tmp_path):
 
     path = c.predict(api_name="/save_checkpoint")
     with zipfile.ZipFile(path) as zf:
-        assert sorted(n.split("/")[-1] for n in zf.namelist()) == ["config.json", "model.safetensors"]
+        names = sorted(n.split("/")[-1] for n in zf.namelist())
+    assert names == ["config.json", "model.safetensors", "timeline.safetensors"]  # step 0 and each evaluation
     info = c.predict(handle_file(path), api_name="/upload_checkpoint")
     assert info["key"].startswith("upload:") and info["step"] == stopped_at
     assert info["model_type"] == "bigram" and info["val_loss"] is not None

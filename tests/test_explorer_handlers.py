@@ -160,13 +160,16 @@ def test_queue_message_names_the_position(tiny_assets):
 
 
 def test_save_and_load_back(session):
-    training.start(session, "bigram", bigram(max_iters=50), PASTE)
+    training.start(session, "bigram", bigram(max_iters=50, eval_interval=25), PASTE)
     assert wait_for(lambda: state(session) == "done")
     path = training.save(session)
     with zipfile.ZipFile(path) as zf:
         assert sorted(zf.namelist()) == ["gpt-explorer-run-1-step50/config.json",
-                                         "gpt-explorer-run-1-step50/model.safetensors"]
+                                         "gpt-explorer-run-1-step50/model.safetensors",
+                                         "gpt-explorer-run-1-step50/timeline.safetensors"]
     model, tokenizer, cfg = load_zip(path)
+    run = session.state(TrainState).run()
+    assert cfg["snapshots"].steps == run.timeline.steps and run.timeline.steps == [0, 25, 50]
     mine, _, info = session.get_model("session:run-1")
     assert cfg["step"] == 50 and info["step"] == 50
     for (k, a), (_, b) in zip(model.state_dict().items(), mine.state_dict().items()):

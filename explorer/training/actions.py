@@ -6,6 +6,7 @@ from pathlib import Path
 
 from model.checkpoint import save_checkpoint
 from model.data import MAX_TEXT_CHARS, CharDataset, CorpusError, check_text, read_text
+from model.timeline import Timeline
 
 from .. import checks, corpus as shared_corpus
 from ..errors import Refusal
@@ -68,7 +69,9 @@ def _new_job(session: Session, model_type: str, values: dict, corpus: tuple, pau
                       need=f"{(model_cfg.block_size + 2) * 10:,}")
     st = session.state(TrainState)
     run = st.new_run(session.next_number(), model_cfg, train_cfg, dataset.name, dataset.tokenizer.vocab_size)
-    st.job = TrainingJob(run, dataset, pool, start_paused=paused).start()
+    budget = session.limits.snapshot_mb * 2**20
+    st.job = TrainingJob(run, dataset, pool, start_paused=paused,
+                         on_snapshot=lambda: st.fit_snapshots(budget)).start()
     return st.job
 
 
@@ -121,12 +124,14 @@ def stop(session: Session) -> None:
 
 
 def reset(session: Session) -> None:
-    """Stop any training and clear the chart; trained models stay in the picker."""
+    """Stop any training, clear the chart and drop the runs' timelines; trained models stay in the picker."""
     with session.lock:
         job = session.state(TrainState).live_job()
         if job is not None:
             job.stop(wait=5.0)
         st = session.state(TrainState)
+        for run in [*st.runs, *st.kept.values()]:
+            run.timeline = Timeline()  # the snapshots go; the models stay in the picker
         st.runs, st.rendered = [], None
 
 
@@ -180,7 +185,8 @@ def save(session: Session, run_id: str | None = None) -> Path:
         name = f"gpt-explorer-{run.id}-step{run.steps}"
         folder = session.tmpdir() / name
         save_checkpoint(folder, model, run.tokenizer, step=run.steps, train_loss=ev[1], val_loss=ev[2],
-                        train=asdict(run.train_cfg), corpus=run.corpus, source="GPT Explorer")
+                        train=asdict(run.train_cfg), corpus=run.corpus, source="GPT Explorer",
+                        timeline=run.timeline)
         archive = folder.with_suffix(".zip")
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
             for f in sorted(folder.iterdir()):

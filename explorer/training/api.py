@@ -12,9 +12,9 @@ from ..context import AppContext
 from ..errors import user_errors
 from ..groups import INSPECT, STATUS, TRAIN_CONTROL, TRAIN_STEP
 from . import actions
-from .service import TrainingService
 from .fields import APP_PRESETS, FIELDS, MODEL_TYPES, preset_values
 from .figures import downsample
+from .service import TrainingService
 from .state import TrainState
 
 CORPUS_CHOICES = ("shakespeare", "paste")  # an API caller pastes text; the page also uploads a file

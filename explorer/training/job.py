@@ -41,8 +41,10 @@ class TrainingJob:
     thread applies the child's events (steps, evaluations, samples) to the Run.
     """
 
-    def __init__(self, run: Run, dataset, pool: SlotPool, start_paused: bool = False, target=None):
+    def __init__(self, run: Run, dataset, pool: SlotPool, start_paused: bool = False, target=None,
+                 on_snapshot=None):
         self.run, self.dataset, self.pool = run, dataset, pool
+        self.on_snapshot = on_snapshot  # called after each snapshot joins the run's timeline
         self.id = f"job-{next(_job_ids)}"  # unique in the server (run ids are per session)
         self.state = State.PAUSED if start_paused else State.QUEUED
         self.error: str | None = None  # "memory" or "internal" once FAILED
@@ -225,15 +227,18 @@ class TrainingJob:
             kind, run = msg[0], self.run
             with self._cond:
                 if kind == "step":
-                    _, step_log, sample, seconds = msg
+                    _, step_log, sample, seconds, weights = msg
                     run.wall += seconds
                     run.record(step_log)
                     if sample is not None:
                         self._add_sample(step_log.step, sample)
+                    if weights is not None:
+                        self._add_snapshot(step_log.step, step_log.train_loss, step_log.val_loss, weights)
                 elif kind == "eval":
-                    _, step, train, val, sample, seconds = msg
+                    _, step, train, val, sample, seconds, weights = msg
                     run.evals.append((step, train, val))
                     self._add_sample(step, sample)
+                    self._add_snapshot(step, train, val, weights)
                     run.wall += seconds
                     run.version += 1
                 elif kind == "idle":
@@ -267,6 +272,11 @@ class TrainingJob:
 
     def _add_sample(self, step: int, text: str) -> None:
         self.run.samples = (self.run.samples + [(step, text)])[-5:]
+
+    def _add_snapshot(self, step: int, train, val, weights: bytes) -> None:
+        self.run.timeline.add(step, train, val, train_worker.from_bytes(weights))
+        if self.on_snapshot is not None:
+            self.on_snapshot()
 
     def _model(self, weights: bytes):
         model_cfg = replace(self.run.model_cfg, vocab_size=self.run.vocab_size)

@@ -4,6 +4,8 @@ from collections import deque
 
 import numpy as np
 
+from model.timeline import Timeline
+
 
 class Run:
     """One training run's record: curves for the chart, samples, and the model once it ends."""
@@ -24,6 +26,7 @@ class Run:
         self.model = None    # set when the run ends; the live model is the job's
         self.tokenizer = None
         self.version = 0     # bumped on every change, so the UI redraws only when needed
+        self.timeline = Timeline()  # float16 weights at step 0 and each evaluation (model/timeline.py)
 
     @property
     def label(self) -> str:

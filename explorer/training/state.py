@@ -36,6 +36,20 @@ class TrainState:
     def current(self) -> Run | None:
         return self.runs[-1] if self.runs else None
 
+    def fit_snapshots(self, budget_bytes: int) -> None:
+        """Keep the session's timelines within budget: thin the oldest run's first (halving it), the
+        live run's last. Each run's timeline counts what it lost (the views say so)."""
+        runs = list({r.id: r for r in [*self.kept.values(), *self.runs]}.values())
+        runs.sort(key=lambda r: r.number)
+        while sum(r.timeline.nbytes for r in runs) > budget_bytes:
+            thinnable = [r for r in runs if len(r.timeline) > 2]
+            if not thinnable:
+                return
+            oldest = thinnable[0]
+            oldest.timeline.thin(max(2, len(oldest.timeline) // 2))
+            oldest.timeline.max_snapshots = max(2, len(oldest.timeline))  # a live run stays within it
+            oldest.version += 1
+
     def live_job(self) -> TrainingJob | None:
         job = self.job
         return job if job is not None and job.state.live else None

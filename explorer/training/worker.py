@@ -13,8 +13,9 @@ Commands (parent -> child), each with a sequence number where it changes what th
     ("snapshot", rid)     send the weights as they are now
 Events (child -> parent):
     ("ready",)                            the model and optimizer are built
-    ("eval", step, train, val, sample, seconds)   the step-0 evaluation
-    ("step", StepLog, sample|None, seconds)      one optimizer step (sample on evaluation steps)
+    ("eval", step, train, val, sample, seconds, weights)   the step-0 evaluation (weights: float16)
+    ("step", StepLog, sample|None, seconds, weights|None)  one optimizer step (sample and weights on
+                                                            evaluation steps, for the timeline)
     ("idle", seq)                         all commands up to seq are done; nothing to do
     ("snapshot", rid, weights|None)
     ("final", weights|None, done)         the run ended (done: reached max_iters); the child exits
@@ -32,6 +33,7 @@ import torch._dynamo  # noqa: F401 -- AdamW imports it (~1.7 s); preloaded, a ru
 from model.data import CharDataset
 from model.sampling import generate
 from model.tokenizer import CharTokenizer
+from model.timeline import half_state
 from model.train import Interrupted, Trainer
 
 from ..limits import step_gflop
@@ -43,6 +45,13 @@ def to_bytes(model) -> bytes:
     """The weights as bytes (torch.save of the state dict; tied weights stay tied)."""
     buf = io.BytesIO()
     torch.save({k: v.detach().cpu() for k, v in model.state_dict().items()}, buf)
+    return buf.getvalue()
+
+
+def half_bytes(model) -> bytes:
+    """The weights in float16, as bytes: the run's timeline keeps one of these per evaluation."""
+    buf = io.BytesIO()
+    torch.save(half_state(model), buf)
     return buf.getvalue()
 
 
@@ -136,13 +145,16 @@ class Worker:
             t0 = time.perf_counter()
             ev = self.trainer.evaluate()
             sample = self._sample(0)
-            self.conn.send(("eval", 0, ev["train"], ev["val"], sample, time.perf_counter() - t0))
+            snapshot = half_bytes(self.trainer.model)
+            self.conn.send(("eval", 0, ev["train"], ev["val"], sample, time.perf_counter() - t0, snapshot))
 
     def _step(self) -> None:
         t0 = time.perf_counter()
         log = self.trainer.step()
-        sample = self._sample(log.step) if log.val_loss is not None else None
-        self.conn.send(("step", log, sample, time.perf_counter() - t0))
+        evaluated = log.val_loss is not None
+        sample = self._sample(log.step) if evaluated else None
+        snapshot = half_bytes(self.trainer.model) if evaluated else None
+        self.conn.send(("step", log, sample, time.perf_counter() - t0, snapshot))
         if self.budget is not None:
             self.budget -= 1
 
