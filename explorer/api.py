@@ -10,6 +10,7 @@ from .errors import Refusal, user_errors
 from .groups import INSPECT, STATUS
 from .models import load_zip, upload_name
 from .picker import model_card, sample_text
+from .steps import api_step, texts_over_time, timeline_info
 
 
 def register(ctx: AppContext) -> None:
@@ -41,14 +42,32 @@ def register(ctx: AppContext) -> None:
             return select_model(key, lang, request)
 
     def generate(model: str = "", prompt: str = "", max_new_tokens: int = 200, temperature: float = 1.0,
-                 seed: int = 0, lang: str = "en", request: gr.Request = None) -> str:
-        """Text from a model (default: the selected one), continuing prompt."""
+                 seed: int = 0, step: int | None = None, lang: str = "en", request: gr.Request = None) -> str:
+        """Text from a model (default: the selected one), continuing prompt; step: the model as it was at
+        that step of its timeline (null or -1: its final weights)."""
         with user_errors(lang):
             session = ctx.session(request)
             return sample_text(session, model or session.default_model(), prompt, max_new_tokens,
-                               temperature, seed)
+                               temperature, seed, api_step(step))
+
+    def timeline(model: str = "", lang: str = "en", request: gr.Request = None) -> dict:
+        """The steps of a model's timeline (its weights kept at step 0 and each evaluation), each with
+        step, train_loss, val_loss; empty for a model without one. Pass a step to the other endpoints."""
+        with user_errors(lang):
+            session = ctx.session(request)
+            return timeline_info(session, model or session.default_model() or "")
+
+    def timeline_texts(model: str = "", prompt: str = "", seed: int = 1337, length: int = 120,
+                       lang: str = "en", request: gr.Request = None) -> list:
+        """How the text improved: what the model writes at each snapshot from the same prompt and seed,
+        [{step, val_loss, text, final}], oldest first, then the final weights."""
+        with user_errors(lang):
+            session = ctx.session(request)
+            return texts_over_time(session, model or session.default_model() or "", prompt, seed, length)
 
     gr.api(checked(list_models), api_name="list_models", **STATUS)
     gr.api(checked(select_model), api_name="select_model", **INSPECT)
     gr.api(checked(upload_checkpoint), api_name="upload_checkpoint", **INSPECT)
     gr.api(checked(generate), api_name="generate", **INSPECT)
+    gr.api(checked(timeline), api_name="timeline", **STATUS)
+    gr.api(checked(timeline_texts), api_name="timeline_texts", **INSPECT)

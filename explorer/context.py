@@ -73,6 +73,7 @@ class AppContext:
     labels: Labels
     lang: gr.Radio = None          # the header's language switch; an input of every handler
     picker: gr.Dropdown = None     # the header's model picker; its value is a session model key
+    step: gr.Slider = None         # the header's step slider: a position in the picked model's timeline
     # (outputs, fn(session, lang) -> list of values) redrawn when the language changes
     refreshers: list[tuple[list, Callable]] = field(default_factory=list)
     trainer: Trainer | None = None  # the training feature's runs, for other views (services.py)

@@ -7,6 +7,7 @@ from .groups import INSPECT, QUIET
 from .i18n import LANGS, t
 from .models import load_zip, upload_name
 from .picker import model_card, sample_text
+from .steps import step_of
 from .session import Session
 
 
@@ -23,6 +24,10 @@ def build(ctx: AppContext) -> dict:
         c["upload"] = L.make(gr.UploadButton, label="picker.upload", file_types=[".zip"], file_count="single",
                              elem_id="upload", scale=1, min_width=200, size="md", variant="secondary")
     c["card"] = gr.Markdown(t("card.none", "en"), elem_id="model-card")
+    with gr.Row(equal_height=True, elem_id="step-row", visible=False) as c["step_row"]:
+        ctx.step = c["step"] = L.make(gr.Slider, label="step.label", info="step.info", minimum=0, maximum=1, step=1,
+                                      value=1, elem_id="step", scale=3, min_width=240)
+        c["step_info"] = gr.Markdown("", elem_id="step-info")
     with L.add(gr.Accordion(t("try.title", "en"), open=False, elem_id="try"), label="try.title"):
         with gr.Row(equal_height=True):
             c["prompt"] = L.make(gr.Textbox, label="try.prompt", placeholder="try.prompt.ph", scale=3, max_lines=2)
@@ -48,7 +53,33 @@ def _wire(ctx: AppContext, c: dict) -> None:
         session.selected = key or None
         return card_for(session, key, lang)
 
-    c["picker"].change(on_pick, [c["picker"], ctx.lang], c["card"], **INSPECT, **QUIET)
+    def step_row(session: Session, key: str | None, lang: str) -> list:
+        """The step slider for a model with a timeline (hidden otherwise), at its final weights."""
+        timeline = session.timeline(key) if key else None
+        if timeline is None:
+            return [gr.Row(visible=False), gr.update(maximum=1, value=1), ""]
+        n = len(timeline)
+        return [gr.Row(visible=True), gr.update(maximum=n, value=n), step_line(session, key, n, lang)]
+
+    def on_pick(key: str | None, lang: str, request: gr.Request):
+        """Picking a model makes it the one every tab inspects; returns its card and step slider."""
+        session = ctx.session(request)
+        session.selected = key or None
+        try:
+            row = step_row(session, key, lang)
+        except Refusal:  # a model that will not load: its card says why
+            row = [gr.Row(visible=False), gr.skip(), ""]
+        return [card_for(session, key, lang), *row]
+
+    step_outputs = [c["step_row"], c["step"], c["step_info"]]
+    c["picker"].change(on_pick, [c["picker"], ctx.lang], [c["card"], *step_outputs], **INSPECT, **QUIET)
+
+    def on_step(key: str | None, index, lang: str, request: gr.Request):
+        """Where the slider stands: the step and its losses (the views redraw on their own)."""
+        with user_errors(lang):
+            return step_line(ctx.session(request), key, index, lang)
+
+    c["step"].change(on_step, [c["picker"], c["step"], ctx.lang], c["step_info"], **INSPECT, **QUIET)
 
     def on_upload(file: str | None, lang: str, request: gr.Request):
         """Load an uploaded checkpoint zip, add it to the picker and pick it."""
@@ -64,18 +95,35 @@ def _wire(ctx: AppContext, c: dict) -> None:
     c["upload"].upload(on_upload, [c["upload"], ctx.lang], [c["picker"], c["card"]], **INSPECT,
                        show_progress="minimal", api_visibility="private")
 
-    def on_try(key: str | None, prompt: str, lang: str, request: gr.Request):
-        """A 300-character sample from the picked model, continuing the prompt."""
+    def on_try(key: str | None, prompt: str, index, lang: str, request: gr.Request):
+        """A 300-character sample from the picked model (at the slider's step), continuing the prompt."""
         with user_errors(lang):
-            return sample_text(ctx.session(request), key, prompt or "", 300, 1.0, seed=0)
+            session = ctx.session(request)
+            return sample_text(session, key, prompt or "", 300, 1.0, seed=0, step=step_of(session, key, index))
 
-    c["try"].click(on_try, [c["picker"], c["prompt"], ctx.lang], c["sample"], **INSPECT,
+    c["try"].click(on_try, [c["picker"], c["prompt"], c["step"], ctx.lang], c["sample"], **INSPECT,
                    show_progress="minimal", api_visibility="private")
 
     def refresh(session: Session, lang: str) -> list:
         session.rendered_choices = choices = session.model_choices(lang)
         key = session.default_model()
         session.selected = key
-        return [gr.update(choices=choices, value=key), card_for(session, key, lang)]
+        try:
+            row = step_row(session, key, lang)
+        except Refusal:
+            row = [gr.Row(visible=False), gr.skip(), ""]
+        return [gr.update(choices=choices, value=key), card_for(session, key, lang), *row]
 
-    ctx.on_language([c["picker"], c["card"]], refresh)
+    ctx.on_language([c["picker"], c["card"], *step_outputs], refresh)
+
+
+def step_line(session: Session, key: str | None, index, lang: str) -> str:
+    """"step 540 of 1,800 · train 1.98 · val 2.03", or the final weights', for the slider's position."""
+    step = step_of(session, key, index)
+    if step is None:
+        info = session.model_info(key)
+        return t("step.final", lang, step=f"{info.get('step') or 0:,}")
+    snap = session.timeline(key).at(step)
+    val = "–" if snap.val_loss is None else f"{snap.val_loss:.3f}"
+    train = "–" if snap.train_loss is None else f"{snap.train_loss:.3f}"
+    return t("step.at", lang, step=f"{step:,}", train=train, val=val)

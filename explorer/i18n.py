@@ -55,6 +55,17 @@ _S = {  # key: (English, 简体中文)
                            "zip 必须包含 config.json 和 model.safetensors,放在顶层或同一个文件夹中。"),
     "refuse.no_session": ("No session: reload the page.", "没有会话:请刷新页面。"),
     "refuse.unknown_model": ("Unknown model {key}.", "未知模型 {key}。"),
+    "step.label": ("Training step", "训练步数"),
+    "step.info": ("This model kept its weights at each evaluation: every tab shows it as it was at the step you pick "
+                  "(right end: the final weights).",
+                  "这个模型在每次评估时都保存了权重:所有标签页都会显示它在所选步数时的样子(最右端:最终权重)。"),
+    "step.at": ("**step {step}** · train {train} · val {val}", "**第 {step} 步** · 训练集 {train} · 验证集 {val}"),
+    "step.final": ("**final weights** (step {step})", "**最终权重**(第 {step} 步)"),
+    "refuse.no_timeline": ("{model} has no timeline: only its final weights exist (a run trained here keeps one, "
+                           "and so does a checkpoint saved with it).",
+                           "{model} 没有训练时间线:只有最终的权重(在这里训练的模型会保存时间线,带时间线保存的检查点也有)。"),
+    "refuse.no_step": ("No snapshot at step {step}; the timeline has steps {steps}.",
+                       "第 {step} 步没有快照;时间线中的步数为 {steps}。"),
     "refuse.prompt_long": ("The prompt is longer than {limit} characters.", "提示文本超过 {limit} 个字符。"),
     "inside.no_model": ("No model yet: pick one at the top, train one or upload a checkpoint.",
                         "还没有模型:请在顶部选择、先训练一个,或上传检查点。"),

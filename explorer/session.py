@@ -8,6 +8,9 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Callable, Protocol, TypeVar, runtime_checkable
 
+from model.gpt import build_model
+from model.timeline import Timeline, load_into
+
 from .errors import Refusal
 from .i18n import t
 from .limits import Limits
@@ -26,6 +29,7 @@ class ModelSource(Protocol):
     def model_choices(self, lang: str) -> list[tuple[str, str]]: ...
     def model_info(self, name: str, key: str) -> dict: ...
     def get_model(self, name: str) -> tuple: ...
+    def model_timeline(self, name: str) -> Timeline | None: ...
 
 
 class Session:
@@ -42,6 +46,8 @@ class Session:
         self._states: dict[type, object] = {cls: cls() for cls in states}  # every declared state, empty
         self._numbers = 0
         self._tmp: Path | None = None
+        self._scratch_lock = threading.Lock()
+        self._scratch_key, self._scratch = None, []  # model_at's models: [[model, snapshot loaded], ...]
 
     def state(self, cls: type[S]) -> S:
         """The feature state of type cls (a dataclass a Feature declares); one the store was not told
@@ -105,6 +111,48 @@ class Session:
         else:
             model, tokenizer = next(s for s in self._sources() if s.model_prefix == kind).get_model(name)
         return model, tokenizer, info
+
+    def timeline(self, key: str) -> Timeline | None:
+        """The snapshots of the model a key names (None: it has none), from its checkpoint or its run."""
+        info = self.model_info(key)
+        kind, _, name = key.partition(":")
+        if kind == "pretrained":
+            found = load_pretrained(self.assets / info["name"])[2].get("snapshots")
+        elif kind == "upload":
+            found = self.uploads[key][2].get("snapshots")
+        else:
+            found = next(s for s in self._sources() if s.model_prefix == kind).model_timeline(name)
+        return found if found is not None and len(found) else None
+
+    def model_at(self, key: str, step: int | None):
+        """(model, tokenizer, info) as get_model, or with the weights of one snapshot of its timeline
+        (info then says which: step_shown, and that snapshot's losses). The snapshot is copied into a
+        model built once per session and kept (two, for two steps in flight), never rebuilt per step."""
+        model, tokenizer, info = self.get_model(key)
+        if step is None:
+            return model, tokenizer, info
+        timeline = self.timeline(key)
+        if timeline is None:
+            raise Refusal("refuse.no_timeline", model=info["name"])
+        try:
+            snap = timeline.at(step)
+        except KeyError:
+            raise Refusal("refuse.no_step", step=step, steps=", ".join(map(str, timeline.steps))) from None
+        with self._scratch_lock:
+            if self._scratch_key != key or self._scratch[0][0].config != model.config:
+                self._scratch_key = key
+                self._scratch = [[build_model(model.config).eval(), None] for _ in range(2)]
+            slot = next((s for s in self._scratch if s[1] is snap), None)
+            if slot is None:
+                slot = self._scratch.pop(0)  # the one used least recently
+                load_into(slot[0], snap)
+                slot[0]._version = ("snapshot", step, id(snap))  # the views' caches tell the steps apart
+                slot[1] = snap
+            else:
+                self._scratch.remove(slot)
+            self._scratch.append(slot)
+        return slot[0], tokenizer, {**info, "step_shown": step, "train_loss": snap.train_loss,
+                                    "val_loss": snap.val_loss, "timeline_steps": timeline.steps}
 
     def add_upload(self, name: str, loaded: tuple) -> str:
         model, tokenizer, cfg = loaded

@@ -100,6 +100,9 @@ class TrainState:
         run = self.run(name)
         return self.run_model(run), run.tokenizer
 
+    def model_timeline(self, name: str):
+        return self.run(name).timeline
+
     # the session's life ------------------------------------------------------------------------
     def busy(self) -> bool:
         return self.job is not None and self.job.state.value == "running"

@@ -1,0 +1,69 @@
+"""The model at a step of its training, for every view: the header's step slider gives a position in
+the picked model's timeline (its last position: the final weights), the API a training step; both
+come here. Also the texts a model wrote at each of its snapshots ("how the text improved")."""
+import math
+
+import torch
+
+from model.sampling import generate
+
+from . import checks
+from .errors import Refusal
+from .limits import MAX_SEED
+from .session import Session
+
+MAX_TEXT_CHARS = 300  # characters each snapshot writes in "how the text improved"
+
+
+def step_of(session: Session, key: str | None, index) -> int | None:
+    """The training step at a slider position (None: the final weights, or a model without a timeline)."""
+    if not key or index is None or isinstance(index, bool):
+        return None
+    try:
+        index = int(index)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    timeline = session.timeline(key)
+    if timeline is None or not 0 <= index < len(timeline):
+        return None
+    return timeline.steps[index]
+
+
+def api_step(step) -> int | None:
+    """An API caller's step: None or -1 for the final weights, else a whole number (checked)."""
+    if step is None or (isinstance(step, (int, float)) and not isinstance(step, bool) and step == -1):
+        return None
+    return checks.whole(step, "step", 0, 10**9)
+
+
+def timeline_info(session: Session, key: str) -> dict:
+    """The steps and losses of a model's snapshots, and how many a memory budget thinned."""
+    info = session.model_info(key)
+    timeline = session.timeline(key)
+    if timeline is None:
+        return {"model": key, "name": info["name"], "steps": [], "thinned": 0}
+    return {"model": key, "name": info["name"], "steps": timeline.losses(), "thinned": timeline.thinned}
+
+
+def texts_over_time(session: Session, key: str, prompt: str, seed, length) -> list[dict]:
+    """The text the model writes at each snapshot, from the same prompt and seed: noise, then words.
+    [{step, val_loss, text}], oldest first, then the final weights (step None)."""
+    seed = checks.whole(seed, "seed", 0, MAX_SEED)
+    length = checks.whole(length, "length", 1, MAX_TEXT_CHARS)
+    prompt = checks.prompt(prompt)
+    timeline = session.timeline(key)
+    if timeline is None:
+        raise Refusal("refuse.no_timeline", model=session.model_info(key)["name"])
+    out = []
+    for step in [*timeline.steps, None]:
+        model, tokenizer, info = session.model_at(key, step)
+        if tokenizer.unknown_chars(prompt):
+            raise Refusal("inside.unknown", chars=" ".join(repr(c) for c in tokenizer.unknown_chars(prompt)[:8]))
+        ids = tokenizer.encode(prompt[-model.config.block_size:]) or [0]
+        idx = torch.tensor([ids], dtype=torch.long)
+        text = generate(model, idx, length, generator=torch.Generator().manual_seed(seed))
+        val = info.get("val_loss")
+        out.append({"step": step if step is not None else info.get("step"), "final": step is None,
+                    "val_loss": None if val is None or not math.isfinite(val) else round(val, 4),
+                    "text": tokenizer.decode(text[0, len(ids):].tolist())})
+    return out

@@ -1,0 +1,104 @@
+"""The model at a step of its training: a checkpoint's timeline reaches every view through
+Session.model_at (a model built once, the snapshot copied in), the header's slider positions map to
+steps, "how the text improved" writes from each snapshot, and the API takes a step."""
+import pytest
+import torch
+
+from conftest import TEXT, serve
+from helpers import refused
+from explorer.limits import Limits
+from explorer.session import SessionStore
+from explorer.steps import api_step, step_of, texts_over_time, timeline_info
+
+
+@pytest.fixture(scope="module")
+def assets(tmp_path_factory):
+    """A GPT trained a few steps on TEXT with its timeline (steps 0, 10, 20, 30), and one without."""
+    from model.config import GPTConfig, TrainConfig
+    from model.data import CharDataset
+    from model.train import Trainer, save_checkpoint_from_trainer
+    from model.timeline import Timeline
+
+    folder = tmp_path_factory.mktemp("assets")
+    cfg = GPTConfig(block_size=16, n_embd=32, n_head=4, n_layer=1)
+    trainer = Trainer.from_configs(cfg, TrainConfig(batch_size=8, learning_rate=3e-3, max_iters=30, eval_interval=10,
+                                                    eval_iters=2), CharDataset(TEXT))
+    timeline = Timeline()
+    for log in trainer.run():
+        if log.val_loss is not None:
+            timeline.add(log.step, log.train_loss, log.val_loss, trainer.model)
+    save_checkpoint_from_trainer(folder / "gpt-timeline", trainer, timeline=timeline)
+    save_checkpoint_from_trainer(folder / "gpt-plain", trainer)
+    return folder
+
+
+@pytest.fixture
+def session(assets):
+    store = SessionStore(assets, Limits())
+    yield store.get("steps")
+    store.close_all()
+
+
+KEY = "pretrained:gpt-timeline"
+
+
+def test_model_at_a_step_is_that_snapshot_in_a_model_built_once(session):
+    timeline = session.timeline(KEY)
+    assert timeline.steps == [0, 10, 20, 30] and session.timeline("pretrained:gpt-plain") is None
+    final, _, info = session.model_at(KEY, None)
+    assert "step_shown" not in info
+    early, _, info0 = session.model_at(KEY, 0)
+    assert info0["step_shown"] == 0 and info0["val_loss"] == timeline.at(0).val_loss and early is not final
+    assert torch.equal(early.lm_head.weight, timeline.at(0).state["lm_head.weight"].float())
+    stamp0 = early._version
+    mid, _, _ = session.model_at(KEY, 20)
+    again, _, _ = session.model_at(KEY, 0)
+    assert again is early and again._version == stamp0  # two slots: both steps stay loaded
+    later, _, _ = session.model_at(KEY, 30)
+    assert later is mid and later._version != stamp0  # the slot used least recently takes the new step
+    assert not torch.equal(early.lm_head.weight, later.lm_head.weight)
+    idx = torch.zeros((1, 4), dtype=torch.long)
+    assert not torch.allclose(early(idx)[0], later(idx)[0])
+
+
+def test_refusals_name_the_model_and_its_steps(session):
+    assert refused(session.model_at, "pretrained:gpt-plain", 0) == "refuse.no_timeline"
+    assert refused(session.model_at, KEY, 5) == "refuse.no_step"
+    assert api_step(None) is None and api_step(-1) is None and api_step(20) == 20
+    for bad in (-2, 1.5, float("nan"), True, "10"):
+        refused(api_step, bad)
+
+
+def test_slider_positions_map_to_steps_and_the_last_to_the_final_weights(session):
+    assert [step_of(session, KEY, i) for i in range(5)] == [0, 10, 20, 30, None]
+    assert step_of(session, KEY, None) is None and step_of(session, "pretrained:gpt-plain", 0) is None
+    assert step_of(session, KEY, 99) is None and step_of(session, KEY, "x") is None
+    info = timeline_info(session, KEY)
+    assert [s["step"] for s in info["steps"]] == [0, 10, 20, 30] and info["thinned"] == 0
+    assert timeline_info(session, "pretrained:gpt-plain")["steps"] == []
+
+
+def test_how_the_text_improved_writes_from_each_snapshot_then_the_final_weights(session):
+    out = texts_over_time(session, KEY, "ab", 3, 40)
+    assert [o["step"] for o in out] == [0, 10, 20, 30, 30] and out[-1]["final"] and not out[0]["final"]
+    assert all(len(o["text"]) == 40 for o in out) and out[0]["text"] != out[3]["text"]
+    assert out == texts_over_time(session, KEY, "ab", 3, 40)  # same prompt and seed: same texts
+    assert refused(texts_over_time, session, "pretrained:gpt-plain", "", 1, 10) == "refuse.no_timeline"
+    assert refused(texts_over_time, session, KEY, "", 1, 10_000) == "refuse.range"
+
+
+def test_api_timeline_and_a_step_on_generate(assets):
+    from gradio_client import Client
+    from gradio_client.exceptions import AppError
+
+    for url, _ in serve(assets):
+        c = Client(url, verbose=False)
+        steps = c.predict(KEY, api_name="/timeline")["steps"]
+        assert [s["step"] for s in steps] == [0, 10, 20, 30] and steps[0]["val_loss"] > steps[-1]["val_loss"]
+        early = c.predict(KEY, "ab", 60, 1.0, 0, 0, api_name="/generate")
+        final = c.predict(KEY, "ab", 60, 1.0, 0, None, api_name="/generate")
+        assert early != final and final == c.predict(KEY, "ab", 60, 1.0, 0, -1, api_name="/generate")
+        with pytest.raises(AppError, match="steps 0, 10, 20, 30"):
+            c.predict(KEY, "ab", 60, 1.0, 0, 7, api_name="/generate")
+        texts = c.predict(KEY, "", 1, 30, api_name="/timeline_texts")
+        assert len(texts) == 5 and texts[-1]["final"]
