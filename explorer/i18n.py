@@ -61,6 +61,10 @@ _S = {  # key: (English, 简体中文)
                   "这个模型在每次评估时都保存了权重:所有标签页都会显示它在所选步数时的样子(最右端:最终权重)。"),
     "step.at": ("**step {step}** · train {train} · val {val}", "**第 {step} 步** · 训练集 {train} · 验证集 {val}"),
     "step.final": ("**final weights** (step {step})", "**最终权重**(第 {step} 步)"),
+    "steps.text_at": ("step {step} · val {val}", "第 {step} 步 · 验证集 {val}"),
+    "steps.text_final": ("final weights (step {step}) · val {val}", "最终权重(第 {step} 步)· 验证集 {val}"),
+    "steps.thinned": ("{n} earlier snapshots were thinned out to keep this session's memory within its budget.",
+                      "为了让本次会话的内存不超出预算,较早的 {n} 个快照已被抽稀。"),
     "refuse.no_timeline": ("{model} has no timeline: only its final weights exist (a run trained here keeps one, "
                            "and so does a checkpoint saved with it).",
                            "{model} 没有训练时间线:只有最终的权重(在这里训练的模型会保存时间线,带时间线保存的检查点也有)。"),

@@ -30,6 +30,7 @@ class ModelSource(Protocol):
     def model_info(self, name: str, key: str) -> dict: ...
     def get_model(self, name: str) -> tuple: ...
     def model_timeline(self, name: str) -> Timeline | None: ...
+    def model_spec(self, name: str) -> tuple: ...  # (GPTConfig, tokenizer), without the weights
 
 
 class Session:
@@ -128,9 +129,10 @@ class Session:
         """(model, tokenizer, info) as get_model, or with the weights of one snapshot of its timeline
         (info then says which: step_shown, and that snapshot's losses). The snapshot is copied into a
         model built once per session and kept (two, for two steps in flight), never rebuilt per step."""
-        model, tokenizer, info = self.get_model(key)
         if step is None:
-            return model, tokenizer, info
+            return self.get_model(key)
+        info = self.model_info(key)
+        config, tokenizer = self._spec(key)
         timeline = self.timeline(key)
         if timeline is None:
             raise Refusal("refuse.no_timeline", model=info["name"])
@@ -139,9 +141,9 @@ class Session:
         except KeyError:
             raise Refusal("refuse.no_step", step=step, steps=", ".join(map(str, timeline.steps))) from None
         with self._scratch_lock:
-            if self._scratch_key != key or self._scratch[0][0].config != model.config:
+            if self._scratch_key != key or self._scratch[0][0].config != config:
                 self._scratch_key = key
-                self._scratch = [[build_model(model.config).eval(), None] for _ in range(2)]
+                self._scratch = [[build_model(config).eval(), None] for _ in range(2)]
             slot = next((s for s in self._scratch if s[1] is snap), None)
             if slot is None:
                 slot = self._scratch.pop(0)  # the one used least recently
@@ -153,6 +155,17 @@ class Session:
             self._scratch.append(slot)
         return slot[0], tokenizer, {**info, "step_shown": step, "train_loss": snap.train_loss,
                                     "val_loss": snap.val_loss, "timeline_steps": timeline.steps}
+
+    def _spec(self, key: str) -> tuple:
+        """(GPTConfig, tokenizer) of the model a key names, without its weights (a live run's stay put)."""
+        kind, _, name = key.partition(":")
+        if kind == "pretrained":
+            model, tokenizer, _ = load_pretrained(self.assets / self.model_info(key)["name"])
+            return model.config, tokenizer
+        if kind == "upload":
+            model, tokenizer, _ = self.uploads[key]
+            return model.config, tokenizer
+        return next(s for s in self._sources() if s.model_prefix == kind).model_spec(name)
 
     def add_upload(self, name: str, loaded: tuple) -> str:
         model, tokenizer, cfg = loaded

@@ -40,6 +40,12 @@ CSS = """
 /* a slider's label keeps a readable width in a narrow column: its number box wraps below it rather
    than squeezing the label to a character a line (Chinese text may break anywhere) */
 .head:has(> .tab-like-container) > label { flex: 1 1 8em; min-width: min(8em, 100%); }
+.step-texts { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 8px; }
+.step-text { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 6px 8px; }
+.step-text .k { font-size: 12px; color: var(--body-text-color-subdued); }
+.step-text pre { margin: 4px 0 0; white-space: pre-wrap; font-size: 12px; max-height: 12em; overflow: auto; }
+.step-note { font-size: 13px; color: var(--body-text-color-subdued); }
+#step-info p { margin: 0; }
 @media (max-width: 640px) {
   #header { flex-direction: column; align-items: flex-start; }
   #header > * { width: 100%; }

@@ -303,13 +303,14 @@ def test_form_preview_explains_refusals(demo):
 
 def test_header_pick_try_and_upload(demo, tmp_path, tiny_assets):
     request = SimpleNamespace(session_hash="ui-4")
-    card = handler(demo, "on_pick").fn("pretrained:bigram", "en", request)
+    card, row, slider, step_info = handler(demo, "on_pick").fn("pretrained:bigram", "en", request)
     assert "**bigram**" in card and "lookup table" in card
-    assert "查找表" in handler(demo, "on_pick").fn("pretrained:bigram", "zh-CN", request)
-    text = handler(demo, "on_try").fn("pretrained:gpt-small", "The ", "en", request)
+    assert row.visible is False and step_info == ""  # no timeline: no step slider
+    assert "查找表" in handler(demo, "on_pick").fn("pretrained:bigram", "zh-CN", request)[0]
+    text = handler(demo, "on_try").fn("pretrained:gpt-small", "The ", 1, "en", request)
     assert text.startswith("The ") and len(text) == 4 + 300
     with pytest.raises(gr.Error, match="does not know these characters"):
-        handler(demo, "on_try").fn("pretrained:gpt-small", "日本", "en", request)
+        handler(demo, "on_try").fn("pretrained:gpt-small", "日本", 1, "en", request)
     archive = tmp_path / "mine.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         for f in (tiny_assets / "bigram").iterdir():

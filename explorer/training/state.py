@@ -1,6 +1,6 @@
 """One visitor's training: the runs on the chart, the runs whose models the picker offers, the job."""
 from collections import OrderedDict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import ClassVar
 
 from ..errors import Refusal
@@ -20,6 +20,7 @@ class TrainState:
     kept: OrderedDict = field(default_factory=OrderedDict)      # run id -> Run whose model the picker offers
     job: TrainingJob | None = None                              # the latest run's training, live or ended
     rendered: tuple | None = None   # what the tab last drew, so unchanged ticks send nothing
+    rendered_texts: tuple | None = None  # the snapshots "how the text improved" last showed
     reference: bool = False         # the chart shows the lecture's results
     model_prefix: ClassVar[str] = "session"
 
@@ -102,6 +103,10 @@ class TrainState:
 
     def model_timeline(self, name: str):
         return self.run(name).timeline
+
+    def model_spec(self, name: str) -> tuple:
+        run = self.run(name)
+        return replace(run.model_cfg, vocab_size=run.vocab_size), run.tokenizer
 
     # the session's life ------------------------------------------------------------------------
     def busy(self) -> bool:

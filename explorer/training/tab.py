@@ -47,6 +47,9 @@ def build(ctx: AppContext) -> dict:
             with gr.Row():
                 c["save"] = L.make(gr.Button, text="train.save", interactive=False, size="sm", elem_id="btn-save")
                 c["saved"] = L.make(gr.File, label="train.saved", visible=False, interactive=False, elem_id="saved")
+            with L.add(gr.Accordion(t("train.texts", "en"), open=False, elem_id="train-texts-box"), label="train.texts"):
+                c["texts_note"] = L.make(gr.Markdown, text="train.texts_note", elem_id="train-texts-note")
+                c["texts"] = gr.HTML("", elem_id="train-texts")
         with gr.Column(scale=1, min_width=300, elem_id="train-form-col"):
             c["model_type"] = L.make(gr.Radio, label="train.model_type", value="bigram", elem_id="model-type",
                                      choices=[("model.bigram", "bigram"), ("model.gpt", "gpt")])
@@ -91,7 +94,7 @@ def _wire(ctx: AppContext, c: dict, fields: dict) -> None:
     names = list(fields)
     form = [c["model_type"], *fields.values(), c["corpus"], c["corpus_file"], c["corpus_text"]]
     outputs = [c["banner"], c["stats"], c["chart"], c["sample"], c["timer"],
-               *(c[b] for b in view.BUTTONS), c["save"], ctx.picker, c["saved"]]
+               *(c[b] for b in view.BUTTONS), c["save"], ctx.picker, c["saved"], c["texts"]]
 
     def parse(data: dict):
         values = {n: data[fields[n]] for n in names}

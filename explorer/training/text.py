@@ -1,6 +1,12 @@
 """Strings of the Train tab and its API (key: (English, 简体中文)), and its CSS."""
 
 S = {
+    "train.texts": ("How the text improved", "文字是怎样变好的"),
+    "train.texts_note": ("What the model writes at each snapshot of this run (step 0 and every evaluation), from "
+                         "token 0 with seed 1337: the same draws each time, so only the weights differ. Noise first, "
+                         "then letters in the right proportions, then words.",
+                         "这次训练每个快照(第 0 步和每次评估)时模型写出的文字,都从 token 0 开始、随机种子 1337:"
+                         "每次的随机抽样都一样,不同的只有权重。先是乱码,然后字母比例变得正常,再然后出现单词。"),
     "tab.train": ("Train", "训练"),
     "picker.run": ("{label}, step {step} (this session)", "{label},第 {step} 步(本次会话)"),
     "refuse.preset": ("Unknown preset {value}; choose one of {allowed}.", "未知预设 {value};可选:{allowed}。"),

@@ -6,6 +6,7 @@ import numpy as np
 
 from ..i18n import t
 from ..session import Session
+from ..steps import texts_html, texts_over_time
 from . import actions
 from .figures import Curve, loss_figure
 from .state import TrainState
@@ -20,6 +21,7 @@ ENABLED = {  # the buttons each state allows; the others are greyed out, as in T
     "stopped": {"start", "step", "reset"},
     "failed": {"start", "step", "reset"},
 }
+TEXTS_PROMPT, TEXTS_SEED, TEXTS_LENGTH = "", 1337, 120  # "how the text improved": from token 0, one seed
 TICK_RUNNING = 0.7  # seconds between redraws while training (skipped when nothing changed)
 TICK_QUEUED = 2.0   # while waiting for a slot: a class of 30 in line must not slow the two that train
 # plain symbols every font has (emoji need an emoji font, which a Space's visitors may lack)
@@ -82,7 +84,7 @@ def empty_figure(lang: str):
 
 
 def render(session: Session, lang: str, reference: bool | None, force: bool, n_outputs: int) -> list:
-    """Values for [banner, stats, chart, sample, timer, *buttons, save, picker, saved]; with force=False,
+    """Values for [banner, stats, chart, sample, timer, *buttons, save, picker, saved, texts]; with force=False,
     parts that have not changed since the last render are skipped (nothing is sent for them)."""
     ts = session.state(TrainState)
     if reference is None:
@@ -113,4 +115,18 @@ def render(session: Session, lang: str, reference: bool | None, force: bool, n_o
         picker = gr.update(choices=choices, value=session.default_model())
     return [banner(st), stats_html(st, lang), figure(session, lang, reference),
             gr.update(value=st.get("sample", ""), label=sample_label), timer, *buttons,
-            gr.update(interactive=can_save), picker, saved]
+            gr.update(interactive=can_save), picker, saved, texts(session, run, lang)]
+
+
+def texts(session: Session, run, lang: str):
+    """How the text improved in this run: what each snapshot writes from one prompt and seed (each
+    written once: a tick adds only the newest)."""
+    ts = session.state(TrainState)
+    drawn = (run.id, tuple(run.timeline.steps), lang) if run is not None else None
+    if drawn == ts.rendered_texts:
+        return gr.skip()
+    ts.rendered_texts = drawn
+    if run is None or not len(run.timeline):
+        return ""
+    rows = texts_over_time(session, f"session:{run.id}", TEXTS_PROMPT, TEXTS_SEED, TEXTS_LENGTH, final=False)
+    return texts_html(rows, lang, run.timeline.thinned)
