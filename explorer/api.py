@@ -42,7 +42,7 @@ def register(ctx: AppContext) -> None:
             return select_model(key, lang, request)
 
     def generate(model: str = "", prompt: str = "", max_new_tokens: int = 200, temperature: float = 1.0,
-                 seed: int = 0, step: int | None = None, lang: str = "en", request: gr.Request = None) -> str:
+                 seed: int = 0, lang: str = "en", step: int | None = None, request: gr.Request = None) -> str:
         """Text from a model (default: the selected one), continuing prompt; step: the model as it was at
         that step of its timeline (null or -1: its final weights)."""
         with user_errors(lang):

@@ -71,6 +71,18 @@ _S = {  # key: (English, 简体中文)
     "refuse.no_step": ("No snapshot at step {step}; the timeline has steps {steps}.",
                        "第 {step} 步没有快照;时间线中的步数为 {steps}。"),
     "refuse.prompt_long": ("The prompt is longer than {limit} characters.", "提示文本超过 {limit} 个字符。"),
+    # the prompt box every model-reading tab shares (explorer/prompts.py)
+    "inside.prompt": ("Prompt", "提示文本"),
+    "inside.prompt.info": ("only the model's own characters; the last block_size of them are used",
+                           "只能用模型词表里的字符;只取最后 block_size 个"),
+    "inside.drop": ("Remove unknown characters", "删除未知字符"),
+    "inside.unknown": ("The model's vocabulary has no {chars}. Remove them, or pick a model trained on them.",
+                       "模型的词表里没有 {chars}。请删除它们,或换一个见过这些字符的模型。"),
+    "inside.empty": ("Empty prompt: starting from token 0 (the newline), as the lecture's generate() does.",
+                     "输入为空:和课程里的 generate() 一样,从第 0 个 token(换行符)开始。"),
+    "inside.cropped": ("The prompt is longer than block_size {block_size}: only its last {block_size} characters "
+                       "are used ({n} dropped from the front).",
+                       "输入长于 block_size {block_size}:只使用最后 {block_size} 个字符(开头去掉了 {n} 个)。"),
     "inside.no_model": ("No model yet: pick one at the top, train one or upload a checkpoint.",
                         "还没有模型:请在顶部选择、先训练一个,或上传检查点。"),
     "inside.prompt_type": ("The prompt must be text.", "输入必须是文本。"),

@@ -1,7 +1,7 @@
 """Every feature of the app, in the order of its tabs: ui.py builds one tab per entry (a feature's
 sections become sub-tabs) and registers each feature's API; nothing else names a feature.
 Adding a view: a new package under explorer/ that declares a Feature, and one line here."""
-from . import inside, lecture, training
+from . import inside, layers, lecture, training
 from .feature import Feature
 
 FEATURES: tuple[Feature, ...] = (
@@ -10,6 +10,7 @@ FEATURES: tuple[Feature, ...] = (
     inside.ATTENTION,
     inside.SOFTMAX,
     inside.SAMPLING,
+    layers.FEATURE,
 )
 
 

@@ -72,21 +72,21 @@ def test_attention_compute_stages_and_switches(session):
 
 def test_attention_ui_handler(demo):
     fn = handler(demo, "attention_ui").fn
-    out = fn(GPT, PROMPT, "softmax", False, False, None, None, None, "en", req())
+    out = fn(GPT, None, PROMPT, "softmax", False, False, None, None, None, "en", req())
     notice, drop, summary, grid, big, bars, layer, head, query = out
     assert "last 16 characters" in notice and drop["visible"] is False and "mean row max" in summary
     assert isinstance(grid, go.Figure) and len(grid.data) == 4
     assert [c for c, _ in layer["choices"]] == ["L1"] and len(head["choices"]) == 5 and query["maximum"] == 15
     redraw = handler(demo, "attention_redraw_ui").fn
-    out = redraw(GPT, PROMPT, "raw", True, True, 1, 3, 4, "zh-CN", req())
+    out = redraw(GPT, None, PROMPT, "raw", True, True, 1, 3, 4, "zh-CN", req())
     assert "缩放:关" in out[2] and "H3" in out[4].layout.title.text and out[8]["value"] == 4
-    out = redraw(GPT, "Thé", "softmax", False, False, 1, 1, 0, "en", req())
+    out = redraw(GPT, None, "Thé", "softmax", False, False, 1, 1, 0, "en", req())
     assert "inside.unknown" in out[0] and out[1]["visible"] is True and out[3]["value"] is None
-    out = redraw(BIGRAM, PROMPT, "softmax", False, False, 1, 1, 0, "zh-CN", req())
+    out = redraw(BIGRAM, None, PROMPT, "softmax", False, False, 1, 1, 0, "zh-CN", req())
     assert "Bigram 模型没有注意力" in out[0] and out[1]["visible"] is False
     drop = handler(demo, "drop_unknown_ui").fn
     assert drop(GPT, "Thé ☃", "en", req())[0] == "Th "
-    empty = fn(GPT, "", "softmax", False, False, None, None, None, "en", req())
+    empty = fn(GPT, None, "", "softmax", False, False, None, None, None, "en", req())
     assert "token 0" in empty[0] and empty[8]["maximum"] == 0
 
 
@@ -116,15 +116,15 @@ def test_numbers_from_the_api_are_refused_with_a_message(value, key):
 
 def test_softmax_ui_handler(demo):
     fn = handler(demo, "softmax_ui").fn
-    notice, drop, panels, logits, top_k = fn(BIGRAM, "The", 0.5, 1.0, 1.5, "0.1, 3", 3, 1.0, "en", req("soft"))
+    notice, drop, panels, logits, top_k = fn(BIGRAM, None, "The", 0.5, 1.0, 1.5, "0.1, 3", 3, 1.0, "en", req("soft"))
     assert "Next character after &#x27;e&#x27;" in notice and len(panels.data) == 5
     assert top_k["maximum"] == len(set(TEXT))
     assert "T = 3" in panels.layout.annotations[4].text and isinstance(logits, go.Figure)
-    moved = fn(BIGRAM, "The", 0.7, 1.0, 1.5, "", 3, 1.0, "en", req("soft"))
+    moved = fn(BIGRAM, None, "The", 0.7, 1.0, 1.5, "", 3, 1.0, "en", req("soft"))
     assert "T = 0.7" in moved[2].layout.annotations[0].text and moved[3] is gr.skip() or moved[3] == gr.skip()
-    out = fn(BIGRAM, "The", 0.5, 1.0, 1.5, "hot", 0, 1.0, "zh-CN", req("soft"))
+    out = fn(BIGRAM, None, "The", 0.5, 1.0, 1.5, "hot", 0, 1.0, "zh-CN", req("soft"))
     assert "inside.temperatures" in out[0] and out[2] is None
-    out = fn(BIGRAM, "", 1.0, 1.0, 1.0, "", 0, 1.0, "en", req("soft"))
+    out = fn(BIGRAM, None, "", 1.0, 1.0, 1.0, "", 0, 1.0, "en", req("soft"))
     assert "token 0" in out[0]
 
 
@@ -166,19 +166,19 @@ def test_step_by_step_with_back(session):
 
 def test_sampling_ui_handlers(demo):
     gen = handler(demo, "sample_stream_ui").fn
-    outs = list(gen(BIGRAM, "<b>The", 1.0, 0, 1.0, 0, 30, "en", req("samp")))
+    outs = list(gen(BIGRAM, None, "<b>The", 1.0, 0, 1.0, 0, 30, "en", req("samp")))
     assert "inside.unknown" in outs[0][0] and "&lt;" in outs[0][0]  # '<' is not in the vocabulary: named, escaped
-    outs = list(gen(BIGRAM, "The", 1.0, 0, 1.0, 0, 30, "en", req("samp")))
+    outs = list(gen(BIGRAM, None, "The", 1.0, 0, 1.0, 0, 30, "en", req("samp")))
     assert outs[-1][2].count('class="tok"') == 30
-    outs = list(gen(GPT, "The", 9.0, 0, 1.0, 0, 30, "zh-CN", req("samp")))
+    outs = list(gen(GPT, None, "The", 9.0, 0, 1.0, 0, 30, "zh-CN", req("samp")))
     assert "temperature" in outs[0][0] and "0 与 5" in outs[0][0]
     nxt, back = handler(demo, "sample_next_ui").fn, handler(demo, "sample_back_ui").fn
-    out = nxt(GPT, "The", 1.0, 100, 1.0, 0, "en", req("samp"))  # top_k above the vocabulary: clamped
+    out = nxt(GPT, None, "The", 1.0, 100, 1.0, 0, "en", req("samp"))  # top_k above the vocabulary: clamped
     assert "Step 1" in out[2] and isinstance(out[4], go.Figure) and isinstance(out[5], go.Figure)
-    out = nxt(GPT, "The", 1.0, 0, 1.0, 0, "en", req("samp"))
+    out = nxt(GPT, None, "The", 1.0, 0, 1.0, 0, "en", req("samp"))
     assert "Step 2" in out[2]
-    assert "Step 1" in back(GPT, "The", 1.0, 0, 1.0, 0, "en", req("samp"))[2]
-    out = handler(demo, "sample_restart_ui").fn(GPT, "The", 1.0, 0, 1.0, 0, "zh-CN", req("samp"))
+    assert "Step 1" in back(GPT, None, "The", 1.0, 0, 1.0, 0, "en", req("samp"))[2]
+    out = handler(demo, "sample_restart_ui").fn(GPT, None, "The", 1.0, 0, 1.0, 0, "zh-CN", req("samp"))
     assert "还没有步骤" in out[2]
 
 
@@ -188,23 +188,23 @@ def test_api_functions_in_process(demo, tiny_assets):
     assert set(fns) == {"attention", "softmax", "sample_stream", "sample_step", "sample_back"}
     assert {f.concurrency_id for f in demo.fns.values() if f.api_name in fns} == {"inspect"}
     r = req("api")
-    att = fns["attention"](GPT, PROMPT, "masked", True, True, False, "en", r)
+    att = fns["attention"](GPT, PROMPT, "masked", True, True, False, "en", request=r)
     assert att["cropped"] == 3 and att["values"][0][0][0][1] is None and len(att["row_entropy"][0][0]) == 16
     with pytest.raises(gr.Error, match="stage must be one of"):
-        fns["attention"](GPT, PROMPT, "after", True, True, False, "en", r)
+        fns["attention"](GPT, PROMPT, "after", True, True, False, "en", request=r)
     with pytest.raises(gr.Error, match="no attention"):
-        fns["attention"](BIGRAM, PROMPT, "softmax", True, True, False, "en", r)
-    soft = fns["softmax"](BIGRAM, "Th☃", [0.5, 2], 3, 1.0, True, "en", r)
+        fns["attention"](BIGRAM, PROMPT, "softmax", True, True, False, "en", request=r)
+    soft = fns["softmax"](BIGRAM, "Th☃", [0.5, 2], 3, 1.0, True, "en", request=r)
     assert soft["prompt_used"] == "Th" and [p["temperature"] for p in soft["panels"]] == [0.5, 2.0]
     assert sum(soft["panels"][0]["kept"]) == 3
     with pytest.raises(gr.Error, match="not|☃"):
-        fns["softmax"](BIGRAM, "Th☃", [1.0], 0, 1.0, False, "en", r)
-    last = list(fns["sample_stream"](GPT, "", 25, 0.8, 0, 1.0, 1, False, "en", r))[-1]
+        fns["softmax"](BIGRAM, "Th☃", [1.0], 0, 1.0, False, "en", request=r)
+    last = list(fns["sample_stream"](GPT, "", 25, 0.8, 0, 1.0, 1, False, "en", request=r))[-1]
     assert last["done"] and last["empty"] and len(last["text"]) == 26 and len(last["chars"]) == 25
     with pytest.raises(gr.Error, match="max_new_tokens"):
-        list(fns["sample_stream"](GPT, "", 5000, 0.8, 0, 1.0, 1, False, "en", r))
-    step = fns["sample_step"](GPT, "The", 1.0, 0, 1.0, 0, "en", r)
-    assert step["step"] == 1 and fns["sample_back"]("en", r)["step"] == 0
+        list(fns["sample_stream"](GPT, "", 5000, 0.8, 0, 1.0, 1, False, "en", request=r))
+    step = fns["sample_step"](GPT, "The", 1.0, 0, 1.0, 0, "en", request=r)
+    assert step["step"] == 1 and fns["sample_back"]("en", request=r)["step"] == 0
     assert api_inside.endpoints  # the factory binds the endpoints to one app's sessions
 
 
@@ -235,7 +235,7 @@ def test_multinomial_draws_with_and_without_replacement(session):
     assert refused(inside.draws, probs, 4, False, 0) == "soft.draw_too_many"
     assert refused(inside.draws, probs, 0, True, 0) == "refuse.range"
     assert refused(inside.draws, probs, 2, "yes", 0) == "refuse.bool"
-    out = draw_view(session, BIGRAM, "The", 1.0, 1.0, 1.0, "", 0, 1.0, 30, True, 1, "en")
+    out = draw_view(session, BIGRAM, None, "The", 1.0, 1.0, 1.0, "", 0, 1.0, 30, True, 1, "en")
     assert out.count('class="draw"') == 30 and "replacement=True" in out
-    out = draw_view(session, BIGRAM, "The", 1.0, 1.0, 1.0, "", 3, 1.0, 5, False, 1, "zh-CN")
+    out = draw_view(session, BIGRAM, None, "The", 1.0, 1.0, 1.0, "", 3, 1.0, 5, False, 1, "zh-CN")
     assert 'data-refusal="soft.draw_too_many"' in out and "无放回" in out  # top-k 3 leaves 3 characters

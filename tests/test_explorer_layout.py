@@ -9,7 +9,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 EXPLORER = ROOT / "explorer"
 ASSEMBLY = {"ui", "registry", "header", "api"}   # builds the app from the features
-FEATURES = {"training", "inside", "lecture"}     # one package per feature
+FEATURES = {"training", "inside", "lecture", "layers"}  # one package per feature
 TABS = {"tab", "view", "attention", "softmax", "sampling"}  # modules that build components
 MAX_LINES = 320
 

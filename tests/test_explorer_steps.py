@@ -95,10 +95,14 @@ def test_api_timeline_and_a_step_on_generate(assets):
         c = Client(url, verbose=False)
         steps = c.predict(KEY, api_name="/timeline")["steps"]
         assert [s["step"] for s in steps] == [0, 10, 20, 30] and steps[0]["val_loss"] > steps[-1]["val_loss"]
-        early = c.predict(KEY, "ab", 60, 1.0, 0, 0, api_name="/generate")
-        final = c.predict(KEY, "ab", 60, 1.0, 0, None, api_name="/generate")
-        assert early != final and final == c.predict(KEY, "ab", 60, 1.0, 0, -1, api_name="/generate")
+        early = c.predict(KEY, "ab", 60, 1.0, 0, step=0, api_name="/generate")
+        final = c.predict(KEY, "ab", 60, 1.0, 0, api_name="/generate")
+        assert early != final and final == c.predict(KEY, "ab", 60, 1.0, 0, step=-1, api_name="/generate")
         with pytest.raises(AppError, match="steps 0, 10, 20, 30"):
-            c.predict(KEY, "ab", 60, 1.0, 0, 7, api_name="/generate")
+            c.predict(KEY, "ab", 60, 1.0, 0, step=7, api_name="/generate")
+        att = c.predict(KEY, "ab", step=10, api_name="/attention")
+        assert att["values"] != c.predict(KEY, "ab", api_name="/attention")["values"]
+        soft = c.predict(KEY, "ab", step=0, api_name="/softmax")["panels"][1]["entropy"]
+        assert soft > c.predict(KEY, "ab", step=30, api_name="/softmax")["panels"][1]["entropy"]  # it learns
         texts = c.predict(KEY, "", 1, 30, api_name="/timeline_texts")
         assert len(texts) == 5 and texts[-1]["final"]

@@ -12,6 +12,7 @@ from ..errors import Refusal, user_errors
 from ..groups import INSPECT
 from ..limits import MAX_NEW_TOKENS
 from ..picker import has_attention, model_for
+from ..steps import api_step
 from . import sampler
 from .compute import (DEFAULT_PROMPT, STAGES, attention as trace_attention, cutoffs, entropy, entropy_bits, last_logits, panel,
                       parse_temperatures, resolve_prompt)
@@ -38,13 +39,13 @@ def endpoints(ctx: AppContext) -> dict:
 
     def attention(model: str = "", prompt: str = DEFAULT_PROMPT, stage: str = "softmax", scale: bool = True,
                   causal: bool = True, drop_unknown: bool = False, lang: str = "en",
-                  request: gr.Request = None) -> dict:
+                  step: int | None = None, request: gr.Request = None) -> dict:
         """Every layer's and head's attention for the prompt at one stage (raw, scaled, masked, softmax):
         values[layer][head][query][key] (null where masked), plus each row's max weight and entropy (row_entropy in
-        nats, the loss's unit; row_entropy_bits in bits)."""
+        nats, the loss's unit; row_entropy_bits in bits). step: the model at that step of its timeline."""
         with user_errors(lang):
             stage, scale, causal = choice(stage, "stage", STAGES), boolean(scale, "scale"), boolean(causal, "causal")
-            m, tokenizer, info = model_for(ctx_session(request), model or None)
+            m, tokenizer, info = model_for(ctx_session(request), model or None, api_step(step))
             p = _resolve(m, tokenizer, prompt, drop_unknown)
             if not has_attention(m):
                 raise Refusal("att.no_attention")
@@ -57,11 +58,12 @@ def endpoints(ctx: AppContext) -> dict:
 
     def softmax(model: str = "", prompt: str = DEFAULT_PROMPT, temperatures: list[float] | str = "0.5, 1.0, 1.5",
                 top_k: int = 0, top_p: float = 1.0, drop_unknown: bool = False, lang: str = "en",
-                request: gr.Request = None) -> dict:
+                step: int | None = None, request: gr.Request = None) -> dict:
         """The next character's distribution after the prompt, at each temperature (0..5, at most 6), with
-        top-k (0 = off) and top-p (1 = off): probs after the cut, full before it, kept, entropy in nats (and bits)."""
+        top-k (0 = off) and top-p (1 = off): probs after the cut, full before it, kept, entropy in nats (and bits).
+        step: the model at that step of its timeline (null or -1: its final weights)."""
         with user_errors(lang):
-            m, tokenizer, info = model_for(ctx_session(request), model or None)
+            m, tokenizer, info = model_for(ctx_session(request), model or None, api_step(step))
             temps, (k, q) = parse_temperatures(temperatures), cutoffs(top_k, top_p, tokenizer.vocab_size)
             p = _resolve(m, tokenizer, prompt, drop_unknown)
             logits = last_logits(m, p.ids)
@@ -74,12 +76,13 @@ def endpoints(ctx: AppContext) -> dict:
 
 
     def sample_stream(model: str = "", prompt: str = "", max_new_tokens: int = 200, temperature: float = 1.0,
-                      top_k: int = 0, top_p: float = 1.0, seed: int = 0, drop_unknown: bool = False, lang: str = "en",
-                      request: gr.Request = None) -> Iterator[dict]:
+                      top_k: int = 0, top_p: float = 1.0, seed: int = 0, drop_unknown: bool = False,
+                      lang: str = "en", step: int | None = None, request: gr.Request = None) -> Iterator[dict]:
         """Generate max_new_tokens (1..2000) characters with a KV cache, yielding the text so far (about
-        12 times a second); each of "chars" is {char, p, top: [[char, p], ...]}. Empty prompt: token 0."""
+        12 times a second); each of "chars" is {char, p, top: [[char, p], ...]}. Empty prompt: token 0.
+        step: the model at that step of its timeline (null or -1: its final weights)."""
         with user_errors(lang):
-            m, tokenizer, info = model_for(ctx_session(request), model or None)
+            m, tokenizer, info = model_for(ctx_session(request), model or None, api_step(step))
             s = sampler.settings(temperature, top_k, top_p, seed, tokenizer.vocab_size)
             n = whole(max_new_tokens, "max_new_tokens", 1, MAX_NEW_TOKENS)
             p = _resolve(m, tokenizer, prompt, drop_unknown)
@@ -91,12 +94,13 @@ def endpoints(ctx: AppContext) -> dict:
 
 
     def sample_step(model: str = "", prompt: str = "", temperature: float = 1.0, top_k: int = 0, top_p: float = 1.0,
-                    seed: int = 0, lang: str = "en", request: gr.Request = None) -> dict:
+                    seed: int = 0, lang: str = "en", step: int | None = None, request: gr.Request = None) -> dict:
         """One step of the lecture's loop: context (cropped to block_size) -> last logits -> probs ->
-        idx_next appended. Same model, prompt and seed continue the walk; anything else starts a new one."""
+        idx_next appended. Same model, prompt and seed continue the walk; anything else starts a new one.
+        step: the model at that step of its timeline (null or -1: its final weights)."""
         with user_errors(lang):
             session = ctx_session(request)
-            m, tokenizer, info = model_for(session, model or None)
+            m, tokenizer, info = model_for(session, model or None, api_step(step))
             s = sampler.settings(temperature, top_k, top_p, seed, tokenizer.vocab_size)
             walk = sampler.walk_step(session, info["key"], m, tokenizer, prompt or "", s)
             return sampler.step_record(walk, tokenizer)

@@ -11,18 +11,23 @@ from ..errors import Refusal, user_errors
 from ..i18n import t
 from ..picker import has_attention
 from ..session import Session
+from ..steps import step_of
 from ..views import refusal_html
 from . import figures as fig
 from .compute import DEFAULT_PROMPT, STAGES, Attention, attention, cache_of, entropy, model_stamp
+from .heads import entropy_figure, heads_over_time, sharpest_html, strip_figure
 from .prompt import QUIET, notice_html, prepare, prompt_row, wire_drop
 
 MEAN = -1  # the head choice that averages the layer's heads
+PLAY_TICK = 1.2  # seconds a snapshot stays on screen while playing
 
 
-def compute(session: Session, key: str | None, prompt: str, scale: bool = True, causal: bool = True):
-    """(Attention, Prompt, model, info) for the picked model; the trace is cached per session, so
-    changing the stage, head or query only redraws. Refusal("att.no_attention") for the bigram."""
-    model, tokenizer, info, p = prepare(session, key, prompt)
+def compute(session: Session, key: str | None, prompt: str, scale: bool = True, causal: bool = True,
+            step: int | None = None):
+    """(Attention, Prompt, model, info) for the picked model at a step (None: its final weights); the
+    trace is cached per session, so changing the stage, head or query only redraws.
+    Refusal("att.no_attention") for the bigram."""
+    model, tokenizer, info, p = prepare(session, key, prompt, step)
     if not has_attention(model):
         raise Refusal("att.no_attention")
     cache = cache_of(session)
@@ -90,20 +95,81 @@ def build(ctx: AppContext) -> dict:
                             value=63, elem_id="att-query", scale=2, min_width=200)
     c["big"] = gr.Plot(None, show_label=False, elem_id="att-head-plot")
     c["bars"] = gr.Plot(None, show_label=False, elem_id="att-query-plot")
+    with L.add(gr.Accordion(t("heads.title", "en"), open=False, elem_id="att-heads-box"), label="heads.title"):
+        c["heads_intro"] = L.make(gr.Markdown, text="heads.intro", elem_id="att-heads-intro")
+        with gr.Row():
+            c["heads_run"] = L.make(gr.Button, text="heads.run", variant="primary", elem_id="att-heads-run")
+            c["play"] = L.make(gr.Button, text="heads.play", elem_id="att-play")
+        c["heads_msg"] = gr.HTML("", elem_id="att-heads-msg")
+        c["strip"] = gr.Plot(None, show_label=False, elem_id="att-strip")
+        c["heads_entropy"] = gr.Plot(None, show_label=False, elem_id="att-heads-entropy")
+    c["play_timer"] = gr.Timer(PLAY_TICK, active=False)
     _wire(ctx, c)
+    _wire_heads(ctx, c)
     return c
 
 
+def _wire_heads(ctx: AppContext, c: dict) -> None:
+    """Heads over time, and Play: a timer that moves the header's step slider one snapshot a tick."""
+
+    def heads_ui(key, prompt, layer, head, lang, request: gr.Request):
+        """wei of the picked layer and head at every snapshot, and each head's entropy by step."""
+        with user_errors(lang):
+            session = ctx.session(request)
+            try:
+                h = heads_over_time(session, key, prompt)
+            except Refusal as e:
+                return refusal_html(e, lang), None, None
+            L, H = h.wei.shape[1:3]
+            layer = min(max(int(layer or 1) - 1, 0), L - 1)
+            head = min(max(int(head or 1) - 1, 0), H - 1)  # the mean over heads shows the first head
+            return sharpest_html(h, layer, lang), strip_figure(h, layer, head, lang), entropy_figure(h, layer, lang)
+
+    c["heads_run"].click(heads_ui, [ctx.picker, c["prompt"], c["layer"], c["head"], ctx.lang],
+                         [c["heads_msg"], c["strip"], c["heads_entropy"]], **QUIET)
+
+    def play_ui(key, index, lang, request: gr.Request):
+        """Start (from the first snapshot, if the slider is at the end) or pause the walk through the steps."""
+        with user_errors(lang):
+            session = ctx.session(request)
+            state = cache_of(session)
+            timeline = session.timeline(key) if key else None
+            if timeline is None or state.playing:
+                state.playing = False
+                msg = "" if timeline is not None else refusal_html(
+                    Refusal("refuse.no_timeline", model=session.model_info(key)["name"] if key else "–"), lang)
+                return gr.skip(), gr.Timer(active=False), gr.update(value=t("heads.play", lang)), msg
+            state.playing = True
+            start = 0 if index is None or int(index) >= len(timeline) else int(index)
+            return gr.update(value=start), gr.Timer(active=True), gr.update(value=t("heads.pause", lang)), ""
+
+    c["play"].click(play_ui, [ctx.picker, ctx.step, ctx.lang], [ctx.step, c["play_timer"], c["play"], c["heads_msg"]],
+                    **QUIET)
+
+    def play_tick(key, index, lang, request: gr.Request):
+        session = ctx.session(request)
+        timeline = session.timeline(key) if key else None
+        state = cache_of(session)
+        if timeline is None or not state.playing or index is None or int(index) >= len(timeline):
+            state.playing = False
+            return gr.skip(), gr.Timer(active=False), gr.update(value=t("heads.play", lang))
+        return gr.update(value=int(index) + 1), gr.skip(), gr.skip()
+
+    c["play_timer"].tick(play_tick, [ctx.picker, ctx.step, ctx.lang], [ctx.step, c["play_timer"], c["play"]],
+                         trigger_mode="always_last", **QUIET)
+
+
 def _wire(ctx: AppContext, c: dict) -> None:
-    inputs = [ctx.picker, c["prompt"], c["stage"], c["no_scale"], c["no_mask"], c["layer"], c["head"], c["query"],
+    inputs = [ctx.picker, ctx.step, c["prompt"], c["stage"], c["no_scale"], c["no_mask"], c["layer"], c["head"], c["query"],
               ctx.lang]
     outputs = [c["notice"], c["drop"], c["summary"], c["grid"], c["big"], c["bars"], c["layer"], c["head"], c["query"]]
 
-    def render(session: Session, key, prompt, stage, no_scale, no_mask, layer, head, query, lang, reset=False):
-        ctx.remember(session, "attention", (key, prompt, stage, no_scale, no_mask, layer, head, query))
+    def render(session: Session, key, index, prompt, stage, no_scale, no_mask, layer, head, query, lang, reset=False):
+        ctx.remember(session, "attention", (key, index, prompt, stage, no_scale, no_mask, layer, head, query))
         blank = [gr.update(value=None)] * 3 + [gr.skip()] * 3  # the pickers keep their choices (and values)
         try:
-            att, p, model, _ = compute(session, key, prompt, scale=not no_scale, causal=not no_mask)
+            att, p, model, _ = compute(session, key, prompt, scale=not no_scale, causal=not no_mask,
+                                       step=step_of(session, key, index))
         except Refusal as e:
             drop = gr.update(visible=e.key == "inside.unknown")
             return [refusal_html(e, lang), drop, ""] + blank
@@ -121,10 +187,10 @@ def _wire(ctx: AppContext, c: dict) -> None:
                 gr.update(maximum=T - 1, value=query)]
 
     def handler(reset: bool):
-        def on_event(key, prompt, stage, no_scale, no_mask, layer, head, query, lang, request: gr.Request):
+        def on_event(key, index, prompt, stage, no_scale, no_mask, layer, head, query, lang, request: gr.Request):
             """Redraw the grid, the large head and the query row for the current controls."""
             with user_errors(lang):
-                return render(ctx.session(request), key, prompt, stage, no_scale, no_mask, layer, head, query,
+                return render(ctx.session(request), key, index, prompt, stage, no_scale, no_mask, layer, head, query,
                               lang, reset)
         on_event.__name__ = "attention_ui" if reset else "attention_redraw_ui"
         return on_event
@@ -134,10 +200,11 @@ def _wire(ctx: AppContext, c: dict) -> None:
         ev(new_input, inputs, outputs, **QUIET)
     for comp in (c["stage"], c["no_scale"], c["no_mask"], c["layer"], c["head"]):
         comp.input(same_input, inputs, outputs, trigger_mode="always_last", **QUIET)
+    ctx.step.change(same_input, inputs, outputs, trigger_mode="always_last", **QUIET)
     c["query"].release(same_input, inputs, outputs, trigger_mode="always_last", **QUIET)
     wire_drop(ctx, c)
     c["dropped"].then(new_input, inputs, outputs, **QUIET)
 
     # first load: the default prompt with the default model
     ctx.redraw("attention", outputs, render,
-               lambda session: (session.default_model(), DEFAULT_PROMPT, "softmax", False, False, 1, 1, None))
+               lambda session: (session.default_model(), None, DEFAULT_PROMPT, "softmax", False, False, 1, 1, None))

@@ -11,40 +11,13 @@ from model.sampling import GREEDY_BELOW, probs_from_logits, stream
 from .. import checks
 from ..errors import Refusal
 from ..limits import MAX_SEED, MAX_TEMPERATURE
+from ..picker import model_stamp  # noqa: F401 -- this package's name for it
+from ..prompts import DEFAULT_PROMPT, Prompt, check_prompt, resolve_prompt  # noqa: F401 -- shared with the Layers tab
 from ..session import Session
 
 STAGES = ("raw", "scaled", "masked", "softmax")  # q @ k.T, * 1/sqrt(hs), causal mask, softmax
 MAX_TEMPERATURES = 6    # side-by-side panels in the Softmax tab
 MAX_STEPS = 500         # step-by-step history kept for Back
-# our own line, in the corpus's play format (the corpus itself is never part of the code)
-DEFAULT_PROMPT = "TEACHER:\nEach letter looks back at those before it, never ahead."
-
-
-@dataclass
-class Prompt:
-    """A prompt as the model will see it."""
-    ids: list[int]          # at most block_size ids; [0] for an empty prompt
-    text: str               # the characters those ids stand for
-    cropped: int = 0        # characters dropped from the front (prompt longer than block_size)
-    empty: bool = False     # the prompt was empty: the lecture starts from token 0
-
-
-check_prompt = checks.prompt  # a prompt: text up to MAX_PROMPT characters, None is empty
-
-
-def resolve_prompt(tokenizer, prompt, block_size: int, drop_unknown: bool = False) -> Prompt:
-    """The ids the model sees: unknown characters refused (or dropped), an empty prompt is token 0,
-    a long one keeps its last block_size characters."""
-    prompt = check_prompt(prompt)
-    unknown = tokenizer.unknown_chars(prompt)
-    if unknown and not drop_unknown:
-        raise Refusal("inside.unknown", chars=" ".join(repr(c) for c in unknown[:12]))
-    prompt = tokenizer.clean(prompt)
-    if not prompt:
-        return Prompt([0], tokenizer.decode([0]), 0, True)
-    cropped = max(0, len(prompt) - block_size)
-    text = prompt[cropped:]
-    return Prompt(tokenizer.encode(text), text, cropped)
 
 
 def cutoffs(top_k, top_p, vocab_size: int) -> tuple[int | None, float | None]:
@@ -207,16 +180,12 @@ class InsideState:
     logits: np.ndarray | None = None
     walk: Walk = field(default_factory=Walk)
     softmax_lang: str | None = None       # the language the logits chart was last drawn in
+    playing: bool = False                 # the Attention tab's Play walks the step slider
 
 
 def cache_of(session: Session) -> InsideState:
     """The session's InsideState (it lives and dies with the session)."""
     return session.state(InsideState)
-
-
-def model_stamp(model) -> tuple:
-    """Identifies a model's weights: a session run's snapshot is a new object after more training."""
-    return id(model), getattr(model, "_version", None)
 
 
 # drawing ------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from ..i18n import t
 from ..limits import MAX_NEW_TOKENS, MAX_TEMPERATURE
 from ..picker import model_for
 from ..session import Session
+from ..steps import step_of
 from ..views import refusal_html
 from . import figures as fig, sampler
 from .compute import Panel, cache_of, entropy, panel
@@ -77,15 +78,16 @@ def step_view(session: Session, tokenizer, lang: str) -> list:
 
 def _wire(ctx: AppContext, c: dict) -> None:
     settings_in = [c["temperature"], c["top_k"], c["top_p"], c["seed"]]
-    gen_in = [ctx.picker, c["prompt"], *settings_in, c["length"], ctx.lang]
+    gen_in = [ctx.picker, ctx.step, c["prompt"], *settings_in, c["length"], ctx.lang]
     gen_out = [c["notice"], c["drop"], c["text"]]
 
-    def sample_stream_ui(key, prompt, temperature, top_k, top_p, seed, length, lang, request: gr.Request):
-        """Stream the sampled text, each character coloured by the probability it was drawn with."""
+    def sample_stream_ui(key, index, prompt, temperature, top_k, top_p, seed, length, lang, request: gr.Request):
+        """Stream the sampled text (from the model at the slider's step), each character coloured by the
+        probability it was drawn with."""
         with user_errors(lang):
             session = ctx.session(request)
             try:
-                model, tokenizer, _, p = prepare(session, key, prompt)
+                model, tokenizer, _, p = prepare(session, key, prompt, step_of(session, key, index))
                 s = sampler.settings(temperature, min(int(top_k or 0), tokenizer.vocab_size), top_p, seed,
                                      tokenizer.vocab_size)
                 steps = sampler.sampled_chars(model, tokenizer, p, length, s)
@@ -102,16 +104,17 @@ def _wire(ctx: AppContext, c: dict) -> None:
     c["stop"].click(None, None, None, cancels=[gen, sub], api_visibility="private")
     wire_drop(ctx, c)
 
-    step_in = [ctx.picker, c["prompt"], *settings_in, ctx.lang]
+    step_in = [ctx.picker, ctx.step, c["prompt"], *settings_in, ctx.lang]
     step_out = [c["notice"], c["drop"], c["step_info"], c["step_text"], c["step_logits"], c["step_probs"]]
 
     def step(kind: str):
-        def on_click(key, prompt, temperature, top_k, top_p, seed, lang, request: gr.Request):
-            """Next: one more character by the lecture's loop; Back: undo it; Start over: clear."""
+        def on_click(key, index, prompt, temperature, top_k, top_p, seed, lang, request: gr.Request):
+            """Next: one more character by the lecture's loop (the model at the slider's step); Back: undo
+            it; Start over: clear."""
             with user_errors(lang):
                 session = ctx.session(request)
                 try:
-                    model, tokenizer, info = model_for(session, key)
+                    model, tokenizer, info = model_for(session, key, step_of(session, key, index))
                     if kind == "next":
                         s = sampler.settings(temperature, min(int(top_k or 0), tokenizer.vocab_size), top_p, seed,
                                      tokenizer.vocab_size)

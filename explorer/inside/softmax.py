@@ -7,6 +7,7 @@ from ..errors import Refusal, user_errors
 from ..i18n import t
 from ..limits import MAX_TEMPERATURE
 from ..session import Session
+from ..steps import step_of
 from ..views import refusal_html
 from . import figures as fig
 from .compute import (DEFAULT_PROMPT, MAX_DRAWS, cache_of, distributions, draws, last_logits, model_stamp,
@@ -16,10 +17,10 @@ from .prompt import QUIET, notice_html, prepare, prompt_row, wire_drop
 TOP_N = 20  # bars per panel; the title says how much probability the others hold
 
 
-def logits_for(session: Session, key: str | None, prompt: str):
-    """(logits (V,), chars, Prompt, model, fresh); cached per session until the prompt or the model
-    changes (fresh: they were just computed)."""
-    model, tokenizer, info, p = prepare(session, key, prompt)
+def logits_for(session: Session, key: str | None, prompt: str, step: int | None = None):
+    """(logits (V,), chars, Prompt, model, fresh) of the model at a step (None: its final weights); cached
+    per session until the prompt, the model or the step changes (fresh: they were just computed)."""
+    model, tokenizer, info, p = prepare(session, key, prompt, step)
     cache = cache_of(session)
     ck = (info["key"], model_stamp(model), tuple(p.ids))
     with cache.lock:
@@ -30,11 +31,11 @@ def logits_for(session: Session, key: str | None, prompt: str):
         return cache.logits, tokenizer.chars, p, model, fresh
 
 
-def draw_view(session: Session, key, prompt, t1, t2, t3, more, top_k, top_p, num_samples, replacement, seed,
+def draw_view(session: Session, key, index, prompt, t1, t2, t3, more, top_k, top_p, num_samples, replacement, seed,
               lang: str) -> str:
     """The draws from the first panel's distribution as HTML, or the refusal that stopped them."""
     try:
-        logits, chars, _, _, _ = logits_for(session, key, prompt)
+        logits, chars, _, _, _ = logits_for(session, key, prompt, step_of(session, key, index))
         first = distributions(logits, temperatures_of(t1, t2, t3, more)[:1], min(int(top_k or 0), len(chars)), top_p)[0]
         ids = draws(first.probs, num_samples, replacement, seed)
     except Refusal as e:
@@ -80,17 +81,18 @@ def build(ctx: AppContext) -> dict:
 
 
 def _wire(ctx: AppContext, c: dict) -> None:
-    inputs = [ctx.picker, c["prompt"], c["t1"], c["t2"], c["t3"], c["more"], c["top_k"], c["top_p"], ctx.lang]
+    inputs = [ctx.picker, ctx.step, c["prompt"], c["t1"], c["t2"], c["t3"], c["more"], c["top_k"], c["top_p"], ctx.lang]
     outputs = [c["notice"], c["drop"], c["panels"], c["logits"], c["top_k"]]
 
-    def render(session: Session, key, prompt, t1, t2, t3, more, top_k, top_p, lang, redraw_logits=False) -> list:
+    def render(session: Session, key, index, prompt, t1, t2, t3, more, top_k, top_p, lang,
+               redraw_logits=False) -> list:
         """Only the panels are redrawn while the logits (and the language) stay the same."""
         cache = cache_of(session)
         redraw_logits = redraw_logits or cache.softmax_lang != lang
-        ctx.remember(session, "softmax", (key, prompt, t1, t2, t3, more, top_k, top_p))
+        ctx.remember(session, "softmax", (key, index, prompt, t1, t2, t3, more, top_k, top_p))
         cache.softmax_lang = lang
         try:
-            logits, chars, p, model, fresh = logits_for(session, key, prompt)
+            logits, chars, p, model, fresh = logits_for(session, key, prompt, step_of(session, key, index))
             top_k = min(int(top_k or 0), len(chars))
             panels = distributions(logits, temperatures_of(t1, t2, t3, more), top_k, top_p)
         except Refusal as e:
@@ -102,27 +104,27 @@ def _wire(ctx: AppContext, c: dict) -> None:
                 fig.logits_bars(chars, logits, lang, TOP_N) if fresh or redraw_logits else gr.skip(),
                 gr.update(maximum=len(chars))]
 
-    def softmax_ui(key, prompt, t1, t2, t3, more, top_k, top_p, lang, request: gr.Request):
-        """Redraw the panels (from the cached logits unless the prompt or the model changed)."""
+    def softmax_ui(key, index, prompt, t1, t2, t3, more, top_k, top_p, lang, request: gr.Request):
+        """Redraw the panels (from the cached logits unless the prompt, the model or its step changed)."""
         with user_errors(lang):
-            return render(ctx.session(request), key, prompt, t1, t2, t3, more, top_k, top_p, lang)
+            return render(ctx.session(request), key, index, prompt, t1, t2, t3, more, top_k, top_p, lang)
 
-    for ev in (c["run"].click, c["prompt"].submit, ctx.picker.change, c["more"].submit):
+    for ev in (c["run"].click, c["prompt"].submit, ctx.picker.change, c["more"].submit, ctx.step.change):
         ev(softmax_ui, inputs, outputs, **QUIET)
     for name in ("t1", "t2", "t3", "top_k", "top_p"):
         c[name].input(softmax_ui, inputs, outputs, trigger_mode="always_last", **QUIET)
     wire_drop(ctx, c)
     c["dropped"].then(softmax_ui, inputs, outputs, **QUIET)
 
-    def softmax_draw_ui(key, prompt, t1, t2, t3, more, top_k, top_p, num_samples, replacement, seed, lang,
+    def softmax_draw_ui(key, index, prompt, t1, t2, t3, more, top_k, top_p, num_samples, replacement, seed, lang,
                         request: gr.Request):
         """torch.multinomial on the first panel's distribution (after top-k / top-p), num_samples at once."""
         with user_errors(lang):
-            return draw_view(ctx.session(request), key, prompt, t1, t2, t3, more, top_k, top_p, num_samples,
+            return draw_view(ctx.session(request), key, index, prompt, t1, t2, t3, more, top_k, top_p, num_samples,
                              replacement, seed, lang)
 
     c["draw"].click(softmax_draw_ui, inputs[:-1] + [c["num_samples"], c["replacement"], c["draw_seed"], ctx.lang],
                     [c["draws"]], **QUIET)
 
     ctx.redraw("softmax", outputs, lambda session, *args: render(session, *args, redraw_logits=True),
-               lambda session: (session.default_model(), DEFAULT_PROMPT[:-1], 0.5, 1.0, 1.5, "", 0, 1.0))
+               lambda session: (session.default_model(), None, DEFAULT_PROMPT[:-1], 0.5, 1.0, 1.5, "", 0, 1.0))

@@ -5,17 +5,6 @@ S = {
     "tab.attention": ("Attention", "注意力"),
     "tab.softmax": ("Softmax", "Softmax 与温度"),
     "tab.sampling": ("Sampling", "采样"),
-    "inside.prompt": ("Prompt", "提示文本"),
-    "inside.prompt.info": ("only the model's own characters; the last block_size of them are used",
-                           "只能用模型词表里的字符;只取最后 block_size 个"),
-    "inside.drop": ("Remove unknown characters", "删除未知字符"),
-    "inside.unknown": ("The model's vocabulary has no {chars}. Remove them, or pick a model trained on them.",
-                       "模型的词表里没有 {chars}。请删除它们,或换一个见过这些字符的模型。"),
-    "inside.empty": ("Empty prompt: starting from token 0 (the newline), as the lecture's generate() does.",
-                     "输入为空:和课程里的 generate() 一样,从第 0 个 token(换行符)开始。"),
-    "inside.cropped": ("The prompt is longer than block_size {block_size}: only its last {block_size} characters "
-                       "are used ({n} dropped from the front).",
-                       "输入长于 block_size {block_size}:只使用最后 {block_size} 个字符(开头去掉了 {n} 个)。"),
     "inside.temperatures": ("Give 1 to 6 temperatures between 0 and 5, e.g. 0.5, 1, 1.5 (got {value}).",
                             "请给出 1 到 6 个介于 0 和 5 之间的温度,例如 0.5, 1, 1.5(收到 {value})。"),
     "inside.top_k": ("top-k", "top-k 截断"),
@@ -138,6 +127,30 @@ S = {
                          "和课程中的 generate() 一样,Bigram 也会收到整个上下文,但它的 logits 只取决于最后一个字符"
                          "(查找表中的一行):灰色的字符对结果没有任何影响。"),
     "samp.too_many": ("The walkthrough keeps at most {n} steps: press Start over.", "逐步模式最多保留 {n} 步:请点“重新开始”。"),
+    "heads.title": ("Heads over time: how attention sharpens while the model trains",
+                    "注意力头随训练的变化:模型训练时注意力怎样变得集中"),
+    "heads.intro": (
+        "For a model with a timeline (it kept its weights at each evaluation), the prompt above goes through every "
+        "snapshot. The strip shows the picked layer and head's `wei` step by step: at step 0 each row spreads "
+        "evenly over the positions it may see (a smear below the diagonal); later it settles on a few. The chart "
+        "shows each head's mean row entropy of `wei` in nats: it falls as the head sharpens, and the heads sharpen "
+        "at different times. **Play** walks the header's step slider through the snapshots, and every view follows.",
+        "对于带时间线的模型(它在每次评估时都保存了权重),上面的提示文本会依次送进每一个快照。横条显示所选层和头的 `wei` "
+        "逐步的样子:第 0 步时每一行都均匀地分散在它能看到的位置上(对角线以下一片模糊);之后会集中到少数几个位置。"
+        "折线图显示每个头 `wei` 各行熵的平均值(单位 nats):头越集中,熵越低,而且不同的头在不同的时候变得集中。"
+        "**播放**会让页首的训练步数滑块依次走过每个快照,所有视图都会跟着变化。"),
+    "heads.run": ("Show heads over time", "显示注意力头的变化"),
+    "heads.play": ("▶ Play the steps", "▶ 播放各步"),
+    "heads.pause": ("‖ Pause", "‖ 暂停"),
+    "heads.step": ("step {step}", "第 {step} 步"),
+    "heads.final": ("final", "最终"),
+    "heads.strip_title": ("Layer {layer}, head {head}: wei at each snapshot", "第 {layer} 层第 {head} 个头:每个快照的 wei"),
+    "heads.entropy_title": ("Layer {layer}: each head's mean row entropy of wei, by step",
+                            "第 {layer} 层:每个头 wei 各行熵的平均值随步数的变化"),
+    "heads.entropy_axis": ("mean row entropy (nats)", "各行熵的平均值(nats)"),
+    "heads.uniform": ("even smear: {H}", "均匀分散:{H}"),
+    "heads.sharpest": ("In layer {layer}, head {head} sharpened most: its rows' entropy fell from {start} to {end} nats.",
+                       "第 {layer} 层中第 {head} 个头变得最集中:各行的熵从 {start} 降到 {end} nats。"),
 }
 
 CSS = """
