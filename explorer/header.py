@@ -126,4 +126,6 @@ def step_line(session: Session, key: str | None, index, lang: str) -> str:
     snap = session.timeline(key).at(step)
     val = "–" if snap.val_loss is None else f"{snap.val_loss:.3f}"
     train = "–" if snap.train_loss is None else f"{snap.train_loss:.3f}"
-    return t("step.at", lang, step=f"{step:,}", train=train, val=val)
+    line = t("step.at", lang, step=f"{step:,}", train=train, val=val)
+    thinned = session.timeline(key).thinned
+    return line + (" · " + t("steps.thinned", lang, n=thinned) if thinned else "")

@@ -106,3 +106,37 @@ def test_api_timeline_and_a_step_on_generate(assets):
         assert soft > c.predict(KEY, "ab", step=30, api_name="/softmax")["panels"][1]["entropy"]  # it learns
         texts = c.predict(KEY, "", 1, 30, api_name="/timeline_texts")
         assert len(texts) == 5 and texts[-1]["final"]
+
+
+def test_every_view_at_a_chosen_step(assets):
+    """The header's slider position reaches each view's handler: step 0 draws something else than the end."""
+    from types import SimpleNamespace
+
+    import plotly.graph_objects as go
+
+    from explorer.ui import build_ui
+
+    demo = build_ui(assets, Limits())
+    fns = {f.name: f.fn for f in demo.fns.values()}
+    r = SimpleNamespace(session_hash="views-at-steps")
+    prompt = "abcab ca"
+    att0 = fns["attention_ui"](KEY, 0, prompt, "softmax", False, False, None, None, None, "en", r)
+    att_end = fns["attention_ui"](KEY, 4, prompt, "softmax", False, False, None, None, None, "en", r)
+    assert isinstance(att0[3], go.Figure) and list(map(list, att0[3].data[0].z)) != list(map(list, att_end[3].data[0].z))
+    soft0 = fns["softmax_ui"](KEY, 0, prompt, 1.0, 1.0, 1.0, "", 0, 1.0, "en", r)
+    soft_end = fns["softmax_ui"](KEY, None, prompt, 1.0, 1.0, 1.0, "", 0, 1.0, "en", r)
+    assert list(soft0[2].data[0].x) != list(soft_end[2].data[0].x)
+    text0 = list(fns["sample_stream_ui"](KEY, 0, prompt, 1.0, 0, 1.0, 3, 40, "en", r))[-1][2]
+    text_end = list(fns["sample_stream_ui"](KEY, 4, prompt, 1.0, 0, 1.0, 3, 40, "en", r))[-1][2]
+    assert text0 != text_end
+    graph0 = fns["lecture_graph_ui"](KEY, 0, prompt, "ab", None, None, 3, 0.0, "en", r)
+    graph_end = fns["lecture_graph_ui"](KEY, None, prompt, "ab", None, None, 3, 0.0, "en", r)
+    assert list(map(list, graph0[7].data[0].z)) != list(map(list, graph_end[7].data[0].z))
+    texts = fns["sample_texts_ui"](KEY, prompt, 3, "zh-CN", r)
+    assert texts.count('class="step-text"') == 5 and "第 0 步" in texts and "最终权重" in texts
+    msg, strip, entropy = fns["heads_ui"](KEY, prompt, 1, 2, "en", r)
+    assert "sharpened most" in msg and len(strip.data) == 5 and len(entropy.data) == 4
+    assert "no timeline" in fns["heads_ui"]("pretrained:gpt-plain", prompt, 1, 1, "en", r)[0]
+    line = fns["on_step"](KEY, 1, "en", r)
+    assert "step 10" in line and "val" in line and "final weights" in fns["on_step"](KEY, 4, "en", r)
+    demo.explorer_store.close_all()

@@ -160,26 +160,26 @@ def test_compute_good_and_bad_input(session, tiny_assets, tmp_path):
 def test_handlers(demo):
     fn, redraw = ui(demo, "lecture_graph_ui"), ui(demo, "lecture_graph_redraw_ui")
     drop = ui(demo, "lecture_graph_drop_ui")
-    out = fn(GPT, PROMPT, KV, None, None, 3, 0.02, "en", req())
+    out = fn(GPT, None, PROMPT, KV, None, None, 3, 0.02, "en", req())
     notice, dropbtn, dec, enc, layer, head, kv_notice, self_map, cross = out
     assert notice == "" and dropbtn["visible"] is False and "Decoder" in dec.layout.title.text
     assert "Encoder" in enc.layout.title.text and layer["value"] == 1 and len(head["choices"]) == 4
     assert "q: (T_q, hs) = (16, 8)" in kv_notice and "(16, 13)" in cross.layout.title.text
     assert "(16, 16)" in self_map.layout.title.text
-    out = redraw(GPT, PROMPT, KV, 1, 4, 0, 0.0, "zh-CN", req())
+    out = redraw(GPT, None, PROMPT, KV, 1, 4, 0, 0.0, "zh-CN", req())
     assert "编码器" in out[3].layout.title.text and "L1 H4" in out[3].layout.title.text
     assert "画出 256 条边中的 256 条" in out[3].layout.title.text
-    out = redraw(GPT, PROMPT, KV, 1, 9, 3, 0.0, "en", req())  # an API caller past the dropdown
+    out = redraw(GPT, None, PROMPT, KV, 1, 9, 3, 0.0, "en", req())  # an API caller past the dropdown
     assert "refuse.range" in out[0] and out[2] is None and out[4] == gr.skip()
-    out = redraw(GPT, PROMPT, KV, 1, 1, 3, float("nan"), "en", req())
+    out = redraw(GPT, None, PROMPT, KV, 1, 1, 3, float("nan"), "en", req())
     assert "threshold must be a number" in out[0]
-    out = redraw(GPT, "é!", KV, 1, 1, 3, 0.0, "en", req())
+    out = redraw(GPT, None, "é!", KV, 1, 1, 3, 0.0, "en", req())
     assert "&#x27;é&#x27;" in out[0] and out[1]["visible"] is True
-    out = redraw(GPT, PROMPT, "☃", 1, 1, 3, 0.0, "en", req())
+    out = redraw(GPT, None, PROMPT, "☃", 1, 1, 3, 0.0, "en", req())
     assert "lec.graph.unknown_kv" in out[6] and out[1]["visible"] is True and isinstance(out[2], go.Figure)
-    out = fn(GPT, "", KV, 1, 1, 3, 0.0, "en", req())
+    out = fn(GPT, None, "", KV, 1, 1, 3, 0.0, "en", req())
     assert "at least one character" in out[0] and out[2] is None
-    out = fn(BIGRAM, PROMPT, KV, 1, 1, 3, 0.0, "zh-CN", req())
+    out = fn(BIGRAM, None, PROMPT, KV, 1, 1, 3, 0.0, "zh-CN", req())
     assert "Bigram 模型没有注意力" in out[0]
     assert drop(GPT, "hé☃llo", "ok ☃", "en", req())[:2] == ("hllo", "ok ")
     assert drop(GPT, 42, "ok", "en", req())[0] == gr.skip()

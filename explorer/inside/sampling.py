@@ -10,13 +10,14 @@ from ..i18n import t
 from ..limits import MAX_NEW_TOKENS, MAX_TEMPERATURE
 from ..picker import model_for
 from ..session import Session
-from ..steps import step_of
+from ..steps import step_of, texts_html, texts_over_time
 from ..views import refusal_html
 from . import figures as fig, sampler
 from .compute import Panel, cache_of, entropy, panel
 from .prompt import QUIET, notice_html, prepare, prompt_row, wire_drop
 
 TOP_N = 15
+TEXTS_LENGTH = 120  # characters each snapshot writes in "how the text improved"
 
 
 def build(ctx: AppContext) -> dict:
@@ -49,8 +50,30 @@ def build(ctx: AppContext) -> dict:
         with gr.Row(equal_height=False):
             c["step_logits"] = gr.Plot(None, show_label=False, elem_id="samp-step-logits", min_width=300)
             c["step_probs"] = gr.Plot(None, show_label=False, elem_id="samp-step-probs", min_width=300)
+    with L.add(gr.Accordion(t("samp.texts", "en"), open=False, elem_id="samp-texts-box"), label="samp.texts"):
+        c["texts_intro"] = L.make(gr.Markdown, text="samp.texts.intro", elem_id="samp-texts-intro")
+        c["texts_run"] = L.make(gr.Button, text="samp.texts.run", elem_id="samp-texts-run")
+        c["texts"] = gr.HTML("", elem_id="samp-texts")
     _wire(ctx, c)
+    _wire_texts(ctx, c)
     return c
+
+
+def _wire_texts(ctx: AppContext, c: dict) -> None:
+    """How the text improved: the picked model's text at every snapshot, with the tab's prompt and seed."""
+
+    def sample_texts_ui(key, prompt, seed, lang, request: gr.Request):
+        """What each snapshot writes from the prompt with the seed: the same draws, other weights."""
+        with user_errors(lang):
+            session = ctx.session(request)
+            try:
+                key = key or session.default_model()
+                rows = texts_over_time(session, key, prompt, seed, TEXTS_LENGTH)
+            except Refusal as e:
+                return refusal_html(e, lang)
+            return texts_html(rows, lang, session.timeline(key).thinned)
+
+    c["texts_run"].click(sample_texts_ui, [ctx.picker, c["prompt"], c["seed"], ctx.lang], [c["texts"]], **QUIET)
 
 
 def step_view(session: Session, tokenizer, lang: str) -> list:

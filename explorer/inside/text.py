@@ -151,6 +151,14 @@ S = {
     "heads.uniform": ("even smear: {H}", "均匀分散:{H}"),
     "heads.sharpest": ("In layer {layer}, head {head} sharpened most: its rows' entropy fell from {start} to {end} nats.",
                        "第 {layer} 层中第 {head} 个头变得最集中:各行的熵从 {start} 降到 {end} nats。"),
+    "samp.texts": ("How the text improved", "文字是怎样变好的"),
+    "samp.texts.intro": (
+        "For a model with a timeline: what it writes at every snapshot (step 0, each evaluation, then its final "
+        "weights) from the prompt above with the seed above, 120 characters each. The draws are the same each time, "
+        "so only the weights differ: noise first, then letters in the right proportions, then words and names.",
+        "对于带时间线的模型:它在每个快照(第 0 步、每次评估、最后是最终权重)用上面的提示文本和随机种子各写 120 个字符。"
+        "每次的随机抽样都一样,不同的只有权重:先是乱码,然后字母比例变得正常,再然后出现单词和人名。"),
+    "samp.texts.run": ("Write from every snapshot", "让每个快照都写一段"),
 }
 
 CSS = """

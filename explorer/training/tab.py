@@ -143,20 +143,24 @@ def _wire(ctx: AppContext, c: dict, fields: dict) -> None:
     c["save"].click(save, [ctx.lang], [c["saved"]], **INSPECT, show_progress="minimal", api_visibility="private")
 
     def on_preset(preset: str, lang: str):
+        """The preset's values in every field, and the line that describes them (said here, from the values
+        themselves: the fields' own change events may still carry the old ones)."""
         with user_errors(lang):
             values = preset_values(preset)
         gpt = values["model_type"] == "gpt"
         return [gr.update(value=values["model_type"])] + [
-            gr.update(value=values[n], visible=gpt or not FIELD[n].gpt_only) for n in names]
+            gr.update(value=values[n], visible=gpt or not FIELD[n].gpt_only) for n in names] + [
+            describe(values["model_type"], values, lang, ctx)]
 
-    c["preset"].input(on_preset, [c["preset"], ctx.lang], [c["model_type"], *fields.values()], **QUIET)
+    c["preset"].input(on_preset, [c["preset"], ctx.lang], [c["model_type"], *fields.values(), c["config_note"]],
+                      **QUIET)
 
     def on_model_type(model_type: str, preset: str, lang: str):
         wanted = "bigram" if model_type == "bigram" else (preset if preset != "bigram" else "gpt-classroom")
         return [gr.update(value=wanted)] + on_preset(wanted, lang)
 
     c["model_type"].input(on_model_type, [c["model_type"], c["preset"], ctx.lang],
-                          [c["preset"], c["model_type"], *fields.values()], **QUIET)
+                          [c["preset"], c["model_type"], *fields.values(), c["config_note"]], **QUIET)
 
     def on_form(data: dict):
         model_type, values, _ = parse(data)

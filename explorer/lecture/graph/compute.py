@@ -67,10 +67,12 @@ class View:
     kv_refusal: Refusal | None = None
 
 
-def compute(session: Session, key, prompt, kv_text, layer, head, top_k, threshold, reset=False) -> View:
-    """The decoder's and encoder's wei of one head, their edges, and self-/cross-attention;
-    Refusal for a missing model, the bigram, a bad prompt or bad numbers."""
-    model, tokenizer, _ = model_for(session, key)
+def compute(session: Session, key, prompt, kv_text, layer, head, top_k, threshold, reset=False,
+            step: int | None = None) -> View:
+    """The decoder's and encoder's wei of one head (of the model at a step of its timeline: None, its final
+    weights), their edges, and self-/cross-attention; Refusal for a missing model, the bigram, a bad prompt
+    or bad numbers."""
+    model, tokenizer, _ = model_for(session, key, step)
     if not has_attention(model):
         raise Refusal("lec.graph.no_attention")
     cfg = model.config

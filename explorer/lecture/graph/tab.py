@@ -14,6 +14,7 @@ from ...groups import QUIET_INSPECT
 from ...i18n import t
 from ...picker import model_for
 from ...session import Session
+from ...steps import step_of
 from ...views import note_html, refusal_html
 from ..code import code_panel
 from . import figures as fig
@@ -92,24 +93,25 @@ def build(ctx: AppContext) -> dict:
 
 
 def _wire(ctx: AppContext, c: dict) -> None:
-    inputs = [ctx.picker, c["prompt"], c["kv"], c["layer"], c["head"], c["top_k"], c["threshold"], ctx.lang]
+    inputs = [ctx.picker, ctx.step, c["prompt"], c["kv"], c["layer"], c["head"], c["top_k"], c["threshold"], ctx.lang]
     outputs = [c["notice"], c["drop"], c["decoder"], c["encoder"], c["layer"], c["head"], c["kv_notice"], c["self"],
                c["cross"]]
 
-    def draw(session: Session, key, prompt, kv, layer, head, top_k, threshold, lang, reset=False) -> list:
-        ctx.remember(session, VIEW, (key, prompt, kv, layer, head, top_k, threshold))
+    def draw(session: Session, key, index, prompt, kv, layer, head, top_k, threshold, lang, reset=False) -> list:
+        ctx.remember(session, VIEW, (key, index, prompt, kv, layer, head, top_k, threshold))
         try:
-            return render(compute(session, key, prompt, kv, layer, head, top_k, threshold, reset), lang)
+            return render(compute(session, key, prompt, kv, layer, head, top_k, threshold, reset,
+                                  step=step_of(session, key, index)), lang)
         except Refusal as e:
             drop = gr.update(visible=e.key == "lec.graph.unknown")
             return [refusal_html(e, lang), drop, None, None, gr.skip(), gr.skip(), "", None, None]
 
     def handler(reset: bool):
-        def on_event(key, prompt, kv, layer, head, top_k, threshold, lang, request: gr.Request):
-            """Redraw both graphs and both heatmaps for the current controls (reset: a new prompt or
-            model, so a layer or head the model lacks falls back to 1)."""
+        def on_event(key, index, prompt, kv, layer, head, top_k, threshold, lang, request: gr.Request):
+            """Redraw both graphs and both heatmaps for the current controls, of the model at the header's
+            step (reset: a new prompt or model, so a layer or head the model lacks falls back to 1)."""
             with user_errors(lang):
-                return draw(ctx.session(request), key, prompt, kv, layer, head, top_k, threshold, lang, reset)
+                return draw(ctx.session(request), key, index, prompt, kv, layer, head, top_k, threshold, lang, reset)
         on_event.__name__ = "lecture_graph_ui" if reset else "lecture_graph_redraw_ui"
         return on_event
 
@@ -118,6 +120,7 @@ def _wire(ctx: AppContext, c: dict) -> None:
         ev(new_input, inputs, outputs, **QUIET_INSPECT)
     for comp in (c["layer"], c["head"], c["top_k"], c["threshold"]):
         comp.input(same_input, inputs, outputs, trigger_mode="always_last", **QUIET_INSPECT)
+    ctx.step.change(same_input, inputs, outputs, trigger_mode="always_last", **QUIET_INSPECT)
 
     def lecture_graph_drop_ui(key, prompt, kv, lang, request: gr.Request):
         """Both texts without the characters outside the picked model's vocabulary."""
@@ -131,12 +134,12 @@ def _wire(ctx: AppContext, c: dict) -> None:
                               [c["prompt"], c["kv"], c["drop"]], **QUIET_INSPECT)
     dropped.then(new_input, inputs, outputs, **QUIET_INSPECT)
 
-    def redraw(session: Session, key, prompt, kv, layer, head, top_k, threshold, lang: str) -> list:
+    def redraw(session: Session, key, index, prompt, kv, layer, head, top_k, threshold, lang: str) -> list:
         """The last view again, in lang (as for a new prompt: a layer or head the model lacks falls back to 1)."""
-        return draw(session, key, prompt, kv, layer, head, top_k, threshold, lang, reset=True)
+        return draw(session, key, index, prompt, kv, layer, head, top_k, threshold, lang, reset=True)
 
     def first_load(session: Session) -> tuple:
         """The default prompt with the session's default model."""
-        return session.default_model(), DEFAULT_PROMPT, DEFAULT_KV, 1, 1, DEFAULT_TOP_K, DEFAULT_THRESHOLD
+        return session.default_model(), None, DEFAULT_PROMPT, DEFAULT_KV, 1, 1, DEFAULT_TOP_K, DEFAULT_THRESHOLD
 
     ctx.redraw(VIEW, outputs, redraw, default=first_load)
