@@ -54,7 +54,7 @@ def heads_over_time(session: Session, key: str | None, prompt: str) -> HeadsOver
 def strip_figure(h: HeadsOverTime, layer: int, head: int, lang: str) -> go.Figure:
     """One head's wei at each snapshot, left to right."""
     keep = sorted(set(np.linspace(0, len(h.steps) - 1, min(MAX_STRIP, len(h.steps))).round().astype(int)))
-    titles = [t("heads.final", lang) if h.final[i] else t("heads.step", lang, step=h.steps[i]) for i in keep]
+    titles = [t("heads.final", lang) if h.final[i] else str(h.steps[i]) for i in keep]  # short: a phone fits 12
     fig = make_subplots(rows=1, cols=len(keep), subplot_titles=titles, horizontal_spacing=0.01)
     for col, i in enumerate(keep, start=1):
         fig.add_heatmap(z=h.wei[i, layer, head], coloraxis="coloraxis", row=1, col=col,
@@ -66,7 +66,7 @@ def strip_figure(h: HeadsOverTime, layer: int, head: int, lang: str) -> go.Figur
                       coloraxis=dict(colorscale=SEQUENTIAL, cmin=0, cmax=1, colorbar=dict(thickness=10, len=0.8)),
                       title=dict(text=t("heads.strip_title", lang, layer=layer + 1, head=head + 1), x=0.01,
                                  font=dict(size=13)))
-    fig.update_annotations(font_size=10)
+    fig.update_annotations(font_size=9)
     return fig
 
 

@@ -51,7 +51,7 @@ def test_scrub_play_and_a_run_of_our_own(browser, url, width, height, lang):
                            "document.querySelector('#samp-text').innerText !== early", arg=early)
 
     open_tab(page, attention)
-    page.get_by_text(heads, exact=True).click()
+    page.locator("#att-heads-box").get_by_text(heads, exact=True).click()
     page.click("#att-heads-run")
     wait_text(page, "att-heads-msg", sharpest)
     wait_plot_text(page, "att-strip", "wei")
@@ -69,7 +69,7 @@ def test_scrub_play_and_a_run_of_our_own(browser, url, width, height, lang):
     page.click("#btn-start")
     page.wait_for_function("() => document.querySelector('#train-banner [data-state]')?.dataset.state === 'done'",
                            timeout=TIMEOUT)
-    page.get_by_text(texts, exact=True).click()
+    page.locator("#train-texts-box").get_by_text(texts, exact=True).click()
     page.wait_for_function("() => document.querySelectorAll('#train-texts .step-text').length >= 10")
     pick_option(page, "picker", "run 1")
     wait_text(page, "step-info", final)
