@@ -54,6 +54,45 @@ def tiny_assets(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="session")
+def timeline_assets(tmp_path_factory) -> Path:
+    """An assets folder with a GPT trained 30 steps on TEXT, its timeline kept (steps 0, 10, 20, 30), as
+    gpt-timeline, and the same model without it, as gpt-plain."""
+    from model.config import GPTConfig, TrainConfig
+    from model.data import CharDataset
+    from model.timeline import Timeline
+    from model.train import Trainer, save_checkpoint_from_trainer
+
+    folder = tmp_path_factory.mktemp("timeline-assets")
+    trainer = Trainer.from_configs(GPTConfig(block_size=16, n_embd=32, n_head=4, n_layer=1),
+                                   TrainConfig(batch_size=8, learning_rate=3e-3, max_iters=30, eval_interval=10,
+                                               eval_iters=2), CharDataset(TEXT))
+    timeline = Timeline()
+    for log in trainer.run():
+        if log.val_loss is not None:
+            timeline.add(log.step, log.train_loss, log.val_loss, trainer.model)
+    save_checkpoint_from_trainer(folder / "gpt-timeline", trainer, timeline=timeline)
+    save_checkpoint_from_trainer(folder / "gpt-plain", trainer)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def store(tiny_assets):
+    """Sessions on the tiny checkpoints (a module may define its own store or session instead)."""
+    from explorer.limits import Limits
+    from explorer.session import SessionStore
+
+    store = SessionStore(tiny_assets, Limits())
+    yield store
+    store.close_all()
+
+
+@pytest.fixture
+def session(store, request):
+    """A session of its own for each test."""
+    return store.get(request.node.name)
+
+
 def serve(assets: Path, **limits):
     """The explorer on those checkpoints, launched in this process on a free port: yields (url, demo)."""
     from explorer.limits import Limits

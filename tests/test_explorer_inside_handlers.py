@@ -11,24 +11,10 @@ from helpers import refused, req
 from explorer import checks
 from explorer.inside import api as api_inside, compute as inside, sampler
 from explorer.errors import Refusal
-from explorer.limits import Limits
-from explorer.session import SessionStore
 from explorer.inside import attention as A, softmax as S
 
 GPT, BIGRAM = "pretrained:gpt-small", "pretrained:bigram"   # tiny: block_size 16 (gpt) and 8 (bigram)
 PROMPT = "The quick brown fox"                              # 19 characters: longer than block_size 16
-
-
-@pytest.fixture(scope="module")
-def store(tiny_assets):
-    store = SessionStore(tiny_assets, Limits())
-    yield store
-    store.close_all()
-
-
-@pytest.fixture
-def session(store, request):
-    return store.get(request.node.name)
 
 
 def handler(demo, name):

@@ -24,18 +24,6 @@ PROMPT = "The quick brown fox"                              # 19 characters: lon
 TEXT = "The lazy dog jumps over the quick brown fox; QUICK, BROWN?\n" * 3
 
 
-@pytest.fixture(scope="module")
-def store(tiny_assets):
-    store = SessionStore(tiny_assets, Limits())
-    yield store
-    store.close_all()
-
-
-@pytest.fixture
-def session(store, request):
-    return store.get(request.node.name)
-
-
 def handler(demo, name):
     return next(f for f in demo.fns.values() if f.name == name).fn
 
@@ -245,24 +233,9 @@ def test_embeddings_api(client):
 
 # a step of the timeline ------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def timeline_session(tmp_path_factory):
-    """A session on a GPT trained 30 steps on conftest's TEXT, its timeline kept (steps 0, 10, 20, 30)."""
-    from conftest import TEXT as CORPUS
-    from model.config import TrainConfig
-    from model.data import CharDataset
-    from model.timeline import Timeline
-    from model.train import Trainer, save_checkpoint_from_trainer
-
-    folder = tmp_path_factory.mktemp("assets")
-    trainer = Trainer.from_configs(GPTConfig(block_size=16, n_embd=32, n_head=4, n_layer=1),
-                                   TrainConfig(batch_size=8, learning_rate=3e-3, max_iters=30, eval_interval=10,
-                                               eval_iters=2), CharDataset(CORPUS))
-    timeline = Timeline()
-    for log in trainer.run():
-        if log.val_loss is not None:
-            timeline.add(log.step, log.train_loss, log.val_loss, trainer.model)
-    save_checkpoint_from_trainer(folder / "gpt-timeline", trainer, timeline=timeline)
-    store = SessionStore(folder, Limits())
+def timeline_session(timeline_assets):
+    """A session on conftest's GPT with a timeline (steps 0, 10, 20, 30)."""
+    store = SessionStore(timeline_assets, Limits())
     yield store.get("timeline")
     store.close_all()
 

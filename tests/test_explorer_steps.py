@@ -4,7 +4,7 @@ steps, "how the text improved" writes from each snapshot, and the API takes a st
 import pytest
 import torch
 
-from conftest import TEXT, serve
+from conftest import serve
 from helpers import refused
 from explorer.limits import Limits
 from explorer.session import SessionStore
@@ -12,24 +12,9 @@ from explorer.steps import api_step, step_of, texts_over_time, timeline_info
 
 
 @pytest.fixture(scope="module")
-def assets(tmp_path_factory):
-    """A GPT trained a few steps on TEXT with its timeline (steps 0, 10, 20, 30), and one without."""
-    from model.config import GPTConfig, TrainConfig
-    from model.data import CharDataset
-    from model.train import Trainer, save_checkpoint_from_trainer
-    from model.timeline import Timeline
-
-    folder = tmp_path_factory.mktemp("assets")
-    cfg = GPTConfig(block_size=16, n_embd=32, n_head=4, n_layer=1)
-    trainer = Trainer.from_configs(cfg, TrainConfig(batch_size=8, learning_rate=3e-3, max_iters=30, eval_interval=10,
-                                                    eval_iters=2), CharDataset(TEXT))
-    timeline = Timeline()
-    for log in trainer.run():
-        if log.val_loss is not None:
-            timeline.add(log.step, log.train_loss, log.val_loss, trainer.model)
-    save_checkpoint_from_trainer(folder / "gpt-timeline", trainer, timeline=timeline)
-    save_checkpoint_from_trainer(folder / "gpt-plain", trainer)
-    return folder
+def assets(timeline_assets):
+    """conftest's GPT with a timeline (steps 0, 10, 20, 30), and the same without one."""
+    return timeline_assets
 
 
 @pytest.fixture

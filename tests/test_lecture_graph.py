@@ -20,18 +20,6 @@ PROMPT, KV = "hello, my friend", "good day, sir"  # 16 and 13 characters, all in
 
 
 @pytest.fixture(scope="module")
-def store(tiny_assets):
-    store = SessionStore(tiny_assets, Limits())
-    yield store
-    store.close_all()
-
-
-@pytest.fixture
-def session(store, request):
-    return store.get(request.node.name)
-
-
-@pytest.fixture(scope="module")
 def model(store):
     model, tokenizer, _ = store.get("model").get_model(GPT)
     return model, tokenizer
