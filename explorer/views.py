@@ -6,6 +6,18 @@ from .errors import Refusal
 
 FONT = "Inter, 'Noto Sans CJK SC', 'WenQuanYi Zen Hei', 'Microsoft YaHei', sans-serif"
 SEQUENTIAL = [[0.0, "#ffffff"], [0.15, "#c6dbef"], [0.5, "#4292c6"], [1.0, "#08306b"]]
+BLANK = "#e4e4e4"  # a plot's background: what a masked cell, or one with nothing to colour, looks like
+MONO_BOX = ("font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:14px;line-height:1.7;"
+            "white-space:pre-wrap;overflow-wrap:anywhere;padding:8px 10px;border-radius:8px;"
+            "border:1px solid var(--border-color-primary)")  # a box of text coloured character by character
+
+
+def layout(fig, height: int, margin: dict | None = None, **extra):
+    """The house layout of a figure: its height, the app's font, a blank background; extra overrides."""
+    base = dict(height=height, margin=margin or dict(l=40, r=16, t=36, b=36), font=dict(family=FONT, size=12),
+                plot_bgcolor=BLANK, paper_bgcolor="rgba(0,0,0,0)")
+    fig.update_layout(**{**base, **extra})
+    return fig
 DIVERGING = "RdBu_r"
 VISIBLE = {" ": "␣", "\n": "↵", "\t": "⇥", "\r": "␍"}
 NOTE = "padding:6px 10px;border-radius:8px;margin:2px 0;font-size:14px;overflow-wrap:anywhere;"

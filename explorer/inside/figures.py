@@ -6,22 +6,12 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..i18n import t
-from ..views import DIVERGING, FONT, SEQUENTIAL, show_char
+from ..views import DIVERGING, MONO_BOX, SEQUENTIAL, layout, show_char
 from .compute import entropy
 
-BLANK = "#e4e4e4"      # what a masked cell looks like: the plot's background
 KEPT, DROPPED, PICKED = "#1f77b4", "#cfcfcf", "#d62728"
 GRID_TICKS_UP_TO = 16  # the small heatmaps label their axes only for short prompts
-MONO_BOX = ("font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:14px;line-height:1.7;"
-            "white-space:pre-wrap;overflow-wrap:anywhere;padding:8px 10px;border-radius:8px;"
-            "border:1px solid var(--border-color-primary)")
-
-
-def _layout(fig: go.Figure, height: int, **extra) -> go.Figure:
-    base = dict(height=height, margin=dict(l=40, r=16, t=36, b=36), font=dict(family=FONT, size=12),
-                plot_bgcolor=BLANK, paper_bgcolor="rgba(0,0,0,0)")
-    fig.update_layout(**{**base, **extra})
-    return fig
+_layout = layout
 
 
 def _names(chars: list[str]) -> list[str]:

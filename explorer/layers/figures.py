@@ -7,25 +7,19 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..i18n import t
-from ..views import FONT, SEQUENTIAL, show_char
+from ..views import MONO_BOX, SEQUENTIAL, layout, show_char
 from .compute import KINDS, Embeddings, Lens, Surprise
 
-BLANK = "#e4e4e4"  # a cell with nothing to colour: the last position has no next character
 KIND_COLOURS = {"vowel": "#d62728", "consonant": "#1f77b4", "capital": "#9467bd", "punctuation": "#2ca02c",
                 "space": "#7f7f7f"}
 ROW_PX = 20        # the lens grid's row height: a long prompt scrolls, each row stays legible on a phone
 SURPRISE_HI = 5.0  # nats at which a character's red saturates (ln 65 = 4.17 is a uniform guess)
 DELTA_HI = 3.0     # nats at which a difference saturates
-MONO_BOX = ("font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:14px;line-height:1.8;"
-            "white-space:pre-wrap;overflow-wrap:anywhere;padding:8px 10px;border-radius:8px;"
-            "border:1px solid var(--border-color-primary);max-height:560px;overflow-y:auto")
+TEXT_BOX = MONO_BOX + ";line-height:1.8;max-height:560px;overflow-y:auto"  # a long text scrolls inside its box
 
 
 def _layout(fig: go.Figure, height: int, **extra) -> go.Figure:
-    base = dict(height=height, margin=dict(l=50, r=12, t=40, b=36), font=dict(family=FONT, size=12),
-                plot_bgcolor=BLANK, paper_bgcolor="rgba(0,0,0,0)")
-    fig.update_layout(**{**base, **extra})
-    return fig
+    return layout(fig, height, **{"margin": dict(l=50, r=12, t=40, b=36), **extra})
 
 
 def quoted(c: str) -> str:
@@ -122,7 +116,7 @@ def surprise_html(s: Surprise, lang: str, names: tuple[str, str] = ("", "")) -> 
                    f"{html.escape(_glyph(c))}</span>")
     legend = (t("surp.legend", lang, hi=f"{SURPRISE_HI:g}") if delta is None else
               t("surp.legend_compare", lang, model=model, other=other, hi=f"{DELTA_HI:g}"))
-    return (f'<div class="surprise-text" style="{MONO_BOX}">{"".join(out)}</div>'
+    return (f'<div class="surprise-text" style="{TEXT_BOX}">{"".join(out)}</div>'
             f'<div class="surprise-legend" style="font-size:12px;opacity:0.75">{html.escape(legend)}</div>')
 
 
