@@ -125,3 +125,40 @@ def test_every_view_at_a_chosen_step(assets):
     line = fns["on_step"](KEY, 1, "en", r)
     assert "step 10" in line and "val" in line and "final weights" in fns["on_step"](KEY, 4, "en", r)
     demo.explorer_store.close_all()
+
+
+def test_a_hostile_timeline_in_an_upload_is_refused_and_the_session_keeps_its_models(assets, tmp_path):
+    """A checkpoint zip whose timeline holds a NaN: a readable refusal; the session's models stay."""
+    import shutil
+    import zipfile
+    from types import SimpleNamespace
+
+    import gradio as gr
+    from safetensors.torch import load_file, save_file
+
+    from explorer.ui import build_ui
+
+    folder = tmp_path / "ck"
+    shutil.copytree(assets / "gpt-timeline", folder)
+    tensors = load_file(str(folder / "timeline.safetensors"))
+    tensors["step10/lm_head.bias"][0] = float("nan")
+    save_file(tensors, str(folder / "timeline.safetensors"))
+    archive = tmp_path / "evil.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for f in folder.iterdir():
+            zf.write(f, f"evil/{f.name}")
+    demo = build_ui(assets, Limits())
+    fns = {f.name: f.fn for f in demo.fns.values()}
+    r = SimpleNamespace(session_hash="hostile-upload")
+    good = tmp_path / "good.zip"
+    with zipfile.ZipFile(good, "w") as zf:
+        for f in (assets / "gpt-timeline").iterdir():
+            zf.write(f, f"good/{f.name}")
+    picker, _ = fns["on_upload"](str(good), "en", r)
+    session = demo.explorer_store.get("hostile-upload")
+    before = [k for _, k in session.model_choices("en")]
+    assert session.timeline(picker["value"]).steps == [0, 10, 20, 30]  # an upload keeps its timeline
+    with pytest.raises(gr.Error, match="NaN"):
+        fns["on_upload"](str(archive), "en", r)
+    assert [k for _, k in session.model_choices("en")] == before
+    demo.explorer_store.close_all()
