@@ -37,7 +37,7 @@ def register(ctx: AppContext) -> None:
                 raise Refusal("refuse.zip_not_zip")
             session = ctx.session(request)
             name = upload_name((file.get("orig_name") if isinstance(file, dict) else None) or path)
-            key = session.add_upload(name, load_zip(path))
+            key = session.add_upload(name, load_zip(path, ctx.limits.max_params))
             session.selected = key
             return select_model(key, lang, request)
 

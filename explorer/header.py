@@ -87,7 +87,7 @@ def _wire(ctx: AppContext, c: dict) -> None:
             if not file:
                 raise Refusal("refuse.zip_not_zip")
             session = ctx.session(request)
-            key = session.add_upload(upload_name(file), load_zip(file))
+            key = session.add_upload(upload_name(file), load_zip(file, ctx.limits.max_params))
             session.selected = key
             session.rendered_choices = choices = session.model_choices(lang)
             return gr.update(choices=choices, value=key), card_for(session, key, lang)

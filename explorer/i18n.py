@@ -65,6 +65,8 @@ _S = {  # key: (English, 简体中文)
     "steps.text_final": ("final weights (step {step}) · val {val}", "最终权重(第 {step} 步)· 验证集 {val}"),
     "steps.thinned": ("{n} earlier snapshots were thinned out to keep this session's memory within its budget.",
                       "为了让本次会话的内存不超出预算,较早的 {n} 个快照已被抽稀。"),
+    "refuse.upload_too_big": ("This checkpoint's model has {params} parameters; this server takes at most {limit}.",
+                              "这个检查点的模型有 {params} 个参数;本服务器最多接受 {limit} 个。"),
     "refuse.no_timeline": ("{model} has no timeline: only its final weights exist (a run trained here keeps one, "
                            "and so does a checkpoint saved with it).",
                            "{model} 没有训练时间线:只有最终的权重(在这里训练的模型会保存时间线,带时间线保存的检查点也有)。"),

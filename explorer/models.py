@@ -144,8 +144,10 @@ def _extract(zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path, budget: int
     return written
 
 
-def load_zip(path) -> tuple:
-    """(model, tokenizer, cfg) from an uploaded checkpoint zip, checked before anything is written."""
+def load_zip(path, max_params: int | None = None) -> tuple:
+    """(model, tokenizer, cfg) from an uploaded checkpoint zip, checked before anything is written; a
+    model over max_params (the server's training limit) is refused from its config alone, before any
+    of it is built."""
     path = Path(path)
     if not zipfile.is_zipfile(path):
         raise Refusal("refuse.zip_not_zip")
@@ -160,6 +162,10 @@ def load_zip(path) -> tuple:
         except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, RuntimeError,
                 zlib.error) as e:  # RuntimeError: an encrypted member
             raise Refusal("refuse.zip_bad", detail=str(e)[:200]) from None
+        if max_params is not None:
+            mc = read_config(tmp)["model_config"]
+            if count_params(mc) > max_params:
+                raise Refusal("refuse.upload_too_big", params=f"{count_params(mc):,}", limit=f"{max_params:,}")
         return load_checkpoint(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

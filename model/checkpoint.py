@@ -7,7 +7,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import torch
-from safetensors import SafetensorError
+from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_file, save_file
 
 from .config import GPTConfig, config_from_dict
@@ -88,6 +88,27 @@ def read_config(path) -> dict:
     return cfg
 
 
+def check_weights(path, cfg: dict) -> None:
+    """The weights file's tensors against the config's model, read from the safetensors header and a model
+    built on the meta device: nothing the size of the model is allocated before both agree (a config
+    naming a huge model beside small weights is refused at once)."""
+    with torch.device("meta"):
+        expected = {k: tuple(v.shape) for k, v in build_model(cfg["model_config"]).state_dict().items()}
+    try:
+        with safe_open(str(Path(path) / WEIGHTS_NAME), framework="pt") as f:
+            found = {k: tuple(f.get_slice(k).get_shape()) for k in f.keys()}
+    except (SafetensorError, OSError, ValueError) as e:
+        raise CheckpointError(f"{WEIGHTS_NAME} is not a valid safetensors file ({e}); "
+                              "pickled weights are never loaded") from None
+    missing, extra = set(expected) - set(found), set(found) - set(expected)
+    if missing or extra:
+        raise CheckpointError(f"weights do not match the config: missing {sorted(missing)[:5]}, "
+                              f"unexpected {sorted(extra)[:5]}")
+    for name, shape in expected.items():
+        if found[name] != shape:
+            raise CheckpointError(f"{name} has shape {found[name]}, the config needs {shape}")
+
+
 def load_checkpoint(path) -> tuple[torch.nn.Module, CharTokenizer, dict]:
     """(model in eval mode, tokenizer, config dict) from a checkpoint folder; refuses pickles."""
     path = Path(path)
@@ -98,6 +119,7 @@ def load_checkpoint(path) -> tuple[torch.nn.Module, CharTokenizer, dict]:
                 "refused; convert the weights to safetensors.") if pickles else ""
         raise CheckpointError(f"no {WEIGHTS_NAME} in {path.name}.{hint}")
     cfg = read_config(path)
+    check_weights(path, cfg)
     model = build_model(cfg["model_config"])
     try:
         state = load_file(str(weights))  # safetensors: plain tensors, no code is ever run

@@ -1,6 +1,7 @@
 """Pretrained listing and the checkpoint-zip upload: what loads, and a refusal for everything else."""
 import stat
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -93,3 +94,48 @@ def test_upload_name_is_display_only():
     assert upload_name("/tmp/gradio/abc/My Run (2).zip") == "My-Run-2"
     assert upload_name("../../etc/passwd") == "passwd"
     assert upload_name("") == "checkpoint"
+
+
+def _huge_config_zip(tmp_path):
+    """A zip whose config.json names a 400M-parameter GPT beside a few bytes of weights."""
+    import json
+    import zipfile
+
+    import torch
+    from safetensors.torch import save_file
+
+    from model.checkpoint import FORMAT
+
+    chars = [chr(c) for c in range(32, 97)]
+    config = {"format": FORMAT, "version": 1, "vocab": chars,
+              "model": {"model_type": "gpt", "vocab_size": 65, "block_size": 256, "n_embd": 2048, "n_head": 8,
+                        "n_layer": 8}}
+    save_file({"lm_head.bias": torch.zeros(65)}, str(tmp_path / "model.safetensors"))
+    archive = tmp_path / "huge.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("huge/config.json", json.dumps(config))
+        zf.write(tmp_path / "model.safetensors", "huge/model.safetensors")
+    return archive
+
+
+def test_a_huge_config_is_refused_before_anything_is_built(tmp_path):
+    """Over the server's limit: refused from config.json; and even without a limit, the weights' header is
+    checked against a model on the meta device, so the server's peak memory barely moves."""
+    import subprocess
+    import sys
+
+    archive = _huge_config_zip(tmp_path)
+    with pytest.raises(Refusal) as info:
+        load_zip(archive, max_params=12_000_000)
+    assert info.value.key == "refuse.upload_too_big" and "12,000,000" in info.value.message("en")
+    with pytest.raises(CheckpointError, match="missing"):
+        load_zip(archive)
+    probe = (
+        "import resource, sys\n"
+        "from explorer.models import load_zip\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "try:\n    load_zip(sys.argv[1])\nexcept Exception as e:\n    print(type(e).__name__)\n"
+        "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024)\n")
+    out = subprocess.run([sys.executable, "-c", probe, str(archive)], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent).stdout.split()
+    assert out[0] == "CheckpointError" and float(out[1]) < 50, out  # MB of peak memory the refusal cost
