@@ -1,4 +1,5 @@
 """Pretrained checkpoints from assets/ (loaded lazily, shared read-only) and safe zip uploads."""
+import logging
 import math
 import os
 import re
@@ -11,7 +12,7 @@ import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
-from model.checkpoint import CONFIG_NAME, WEIGHTS_NAME, load_checkpoint, read_config
+from model.checkpoint import CONFIG_NAME, WEIGHTS_NAME, check_weights, load_checkpoint, read_config
 
 from .errors import Refusal
 from .limits import count_params
@@ -25,6 +26,8 @@ TIMELINE_FILE = re.compile(r"timeline\.safetensors|timeline-\d{5}-of-\d{5}\.safe
 MAX_UNZIPPED_BYTES = 200_000_000      # config + weights (+ timeline); gpt-lecture's weights are about 43 MB
 IGNORED_MEMBERS = ("__MACOSX/", ".DS_Store")  # what macOS adds to every zip it makes
 
+log = logging.getLogger("explorer")
+_skipped: set[Path] = set()  # assets already logged as left out (the listing is rescanned every few seconds)
 _cache: dict[Path, tuple] = {}
 _cache_lock = threading.Lock()
 _listing: dict[Path, tuple[float, dict]] = {}  # folder -> (when, listing): rescanned every few seconds
@@ -52,9 +55,13 @@ def _scan(folder: Path) -> dict[str, dict]:
     names.sort(key=lambda n: PRETRAINED_ORDER.index(n) if n in PRETRAINED_ORDER else len(PRETRAINED_ORDER))
     for name in names:
         try:
-            found[name] = summary(read_config(folder / name))
-        except ValueError:
-            continue
+            cfg = read_config(folder / name)
+            check_weights(folder / name, cfg)  # the header only: a truncated or corrupt file is left out
+            found[name] = summary(cfg)
+        except ValueError as e:  # CheckpointError is one
+            if (folder / name) not in _skipped:
+                _skipped.add(folder / name)
+                log.warning("assets/%s is left out of the picker: %s", name, e)
     return found
 
 

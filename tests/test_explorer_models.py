@@ -139,3 +139,24 @@ def test_a_huge_config_is_refused_before_anything_is_built(tmp_path):
     out = subprocess.run([sys.executable, "-c", probe, str(archive)], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parent.parent).stdout.split()
     assert out[0] == "CheckpointError" and float(out[1]) < 50, out  # MB of peak memory the refusal cost
+
+
+def test_a_corrupt_asset_is_left_out_with_one_log_line(tmp_path, caplog):
+    """A truncated model.safetensors in assets/: the app starts, the picker leaves it out, the log says why."""
+    import shutil
+
+    from explorer.limits import Limits
+    from explorer.session import SessionStore
+
+    assets = Path(__file__).resolve().parent.parent / "assets"
+    shutil.copytree(assets / "bigram", tmp_path / "bigram")
+    shutil.copytree(assets / "ladder-3", tmp_path / "ladder-3")
+    weights = tmp_path / "ladder-3" / "model.safetensors"
+    weights.write_bytes(weights.read_bytes()[:1000])
+    with caplog.at_level("WARNING", logger="explorer"):
+        session = SessionStore(tmp_path, Limits()).get("corrupt")
+        assert [k for _, k in session.model_choices("en")] == ["pretrained:bigram"]
+        models._listing.clear()
+        session.model_choices("en")  # listed again: no second log line
+    lines = [r for r in caplog.records if "ladder-3" in r.getMessage()]
+    assert len(lines) == 1 and "not a valid safetensors" in lines[0].getMessage()
