@@ -79,7 +79,8 @@ def _wire(ctx: AppContext, c: dict) -> None:
         with user_errors(lang):
             return step_line(ctx.session(request), key, index, lang)
 
-    c["step"].change(on_step, [c["picker"], c["step"], ctx.lang], c["step_info"], **INSPECT, **QUIET)
+    c["step"].change(on_step, [c["picker"], c["step"], ctx.lang], c["step_info"], trigger_mode="always_last",
+                     **INSPECT, **QUIET)
 
     def on_upload(file: str | None, lang: str, request: gr.Request):
         """Load an uploaded checkpoint zip, add it to the picker and pick it."""

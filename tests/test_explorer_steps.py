@@ -162,3 +162,25 @@ def test_a_hostile_timeline_in_an_upload_is_refused_and_the_session_keeps_its_mo
         fns["on_upload"](str(archive), "en", r)
     assert [k for _, k in session.model_choices("en")] == before
     demo.explorer_store.close_all()
+
+
+def test_play_walks_the_steps_and_stops_at_the_end_on_pause_or_another_model(assets):
+    from types import SimpleNamespace
+
+    from explorer.ui import build_ui
+
+    demo = build_ui(assets, Limits())
+    fns = {f.name: f.fn for f in demo.fns.values()}
+    r = SimpleNamespace(session_hash="play")
+    slider, timer, button, msg = fns["play_ui"](KEY, 4, "en", r)  # at the end: play from the first snapshot
+    assert slider["value"] == 0 and timer.active is True and "Pause" in button["value"] and msg == ""
+    assert fns["play_tick"](KEY, 0, "en", r)[0]["value"] == 1
+    assert fns["play_tick"](KEY, 3, "en", r)[0]["value"] == 4
+    assert fns["play_tick"](KEY, 4, "en", r)[1].active is False  # the final weights: done
+    fns["play_ui"](KEY, 1, "en", r)
+    assert fns["play_tick"]("pretrained:gpt-plain", 1, "en", r)[1].active is False  # another model: stop
+    fns["play_ui"](KEY, 1, "en", r)
+    fns["play_ui"](KEY, 2, "en", r)  # pressed again: pause
+    assert fns["play_tick"](KEY, 2, "en", r)[1].active is False
+    assert "no timeline" in fns["play_ui"]("pretrained:gpt-plain", 0, "en", r)[3]
+    demo.explorer_store.close_all()

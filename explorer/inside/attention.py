@@ -139,7 +139,7 @@ def _wire_heads(ctx: AppContext, c: dict) -> None:
                 msg = "" if timeline is not None else refusal_html(
                     Refusal("refuse.no_timeline", model=session.model_info(key)["name"] if key else "–"), lang)
                 return gr.skip(), gr.Timer(active=False), gr.update(value=t("heads.play", lang)), msg
-            state.playing = True
+            state.playing, state.play_key = True, key
             start = 0 if index is None or int(index) >= len(timeline) else int(index)
             return gr.update(value=start), gr.Timer(active=True), gr.update(value=t("heads.pause", lang)), ""
 
@@ -150,7 +150,8 @@ def _wire_heads(ctx: AppContext, c: dict) -> None:
         session = ctx.session(request)
         timeline = session.timeline(key) if key else None
         state = cache_of(session)
-        if timeline is None or not state.playing or index is None or int(index) >= len(timeline):
+        if (timeline is None or not state.playing or key != state.play_key or index is None
+                or int(index) >= len(timeline)):  # paused, another model picked, or at the end
             state.playing = False
             return gr.skip(), gr.Timer(active=False), gr.update(value=t("heads.play", lang))
         return gr.update(value=int(index) + 1), gr.skip(), gr.skip()

@@ -180,7 +180,8 @@ class InsideState:
     logits: np.ndarray | None = None
     walk: Walk = field(default_factory=Walk)
     softmax_lang: str | None = None       # the language the logits chart was last drawn in
-    playing: bool = False                 # the Attention tab's Play walks the step slider
+    playing: bool = False                 # the Attention tab's Play walks the step slider...
+    play_key: str | None = None           # ... of this model (picking another one stops it)
 
 
 def cache_of(session: Session) -> InsideState:
