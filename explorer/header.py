@@ -7,8 +7,8 @@ from .groups import INSPECT, QUIET
 from .i18n import LANGS, t
 from .models import load_zip, upload_name
 from .picker import model_card, sample_text
-from .steps import step_of
 from .session import Session
+from .steps import step_of
 
 
 def build(ctx: AppContext) -> dict:
@@ -55,7 +55,10 @@ def _wire(ctx: AppContext, c: dict) -> None:
 
     def step_row(session: Session, key: str | None, lang: str) -> list:
         """The step slider for a model with a timeline (hidden otherwise), at its final weights."""
-        timeline = session.timeline(key) if key else None
+        try:
+            timeline = session.timeline(key) if key else None
+        except Refusal:  # a model that will not load: its card says why
+            return [gr.Row(visible=False), gr.skip(), ""]
         if timeline is None:
             return [gr.Row(visible=False), gr.update(maximum=1, value=1), ""]
         n = len(timeline)
@@ -65,11 +68,7 @@ def _wire(ctx: AppContext, c: dict) -> None:
         """Picking a model makes it the one every tab inspects; returns its card and step slider."""
         session = ctx.session(request)
         session.selected = key or None
-        try:
-            row = step_row(session, key, lang)
-        except Refusal:  # a model that will not load: its card says why
-            row = [gr.Row(visible=False), gr.skip(), ""]
-        return [card_for(session, key, lang), *row]
+        return [card_for(session, key, lang), *step_row(session, key, lang)]
 
     step_outputs = [c["step_row"], c["step"], c["step_info"]]
     c["picker"].change(on_pick, [c["picker"], ctx.lang], [c["card"], *step_outputs], **INSPECT, **QUIET)
@@ -109,11 +108,7 @@ def _wire(ctx: AppContext, c: dict) -> None:
         session.rendered_choices = choices = session.model_choices(lang)
         key = session.default_model()
         session.selected = key
-        try:
-            row = step_row(session, key, lang)
-        except Refusal:
-            row = [gr.Row(visible=False), gr.skip(), ""]
-        return [gr.update(choices=choices, value=key), card_for(session, key, lang), *row]
+        return [gr.update(choices=choices, value=key), card_for(session, key, lang), *step_row(session, key, lang)]
 
     ctx.on_language([c["picker"], c["card"], *step_outputs], refresh)
 
@@ -124,9 +119,9 @@ def step_line(session: Session, key: str | None, index, lang: str) -> str:
     if step is None:
         info = session.model_info(key)
         return t("step.final", lang, step=f"{info.get('step') or 0:,}")
-    snap = session.timeline(key).at(step)
+    timeline = session.timeline(key)
+    snap = timeline.at(step)
     val = "–" if snap.val_loss is None else f"{snap.val_loss:.3f}"
     train = "–" if snap.train_loss is None else f"{snap.train_loss:.3f}"
     line = t("step.at", lang, step=f"{step:,}", train=train, val=val)
-    thinned = session.timeline(key).thinned
-    return line + (" · " + t("steps.thinned", lang, n=thinned) if thinned else "")
+    return line + (" · " + t("steps.thinned", lang, n=timeline.thinned) if timeline.thinned else "")

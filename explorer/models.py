@@ -28,6 +28,7 @@ IGNORED_MEMBERS = ("__MACOSX/", ".DS_Store")  # what macOS adds to every zip it 
 
 log = logging.getLogger("explorer")
 _skipped: set[Path] = set()  # assets already logged as left out (the listing is rescanned every few seconds)
+_checked: set[tuple] = set()  # (folder, size, mtime) of weights whose header matched their config
 _cache: dict[Path, tuple] = {}
 _cache_lock = threading.Lock()
 _listing: dict[Path, tuple[float, dict]] = {}  # folder -> (when, listing): rescanned every few seconds
@@ -56,7 +57,11 @@ def _scan(folder: Path) -> dict[str, dict]:
     for name in names:
         try:
             cfg = read_config(folder / name)
-            check_weights(folder / name, cfg)  # the header only: a truncated or corrupt file is left out
+            weights = (folder / name / WEIGHTS_NAME).stat()
+            stamp = (folder / name, weights.st_size, weights.st_mtime_ns)
+            if stamp not in _checked:  # the header only, once per file: a truncated or corrupt one is left out
+                check_weights(folder / name, cfg)
+                _checked.add(stamp)
             found[name] = summary(cfg)
         except ValueError as e:  # CheckpointError is one
             if (folder / name) not in _skipped:

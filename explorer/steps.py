@@ -14,6 +14,7 @@ from . import checks
 from .errors import Refusal
 from .i18n import t
 from .limits import MAX_SEED
+from .prompts import resolve_prompt
 from .session import Session
 
 MAX_TEXT_CHARS = 300  # characters each snapshot writes in "how the text improved"
@@ -71,9 +72,7 @@ def texts_over_time(session: Session, key: str, prompt: str, seed, length, final
         ck = (key, step, id(snap), prompt, seed, length)
         if ck not in cache:
             model, tokenizer, info = session.model_at(key, step)
-            if tokenizer.unknown_chars(prompt):
-                raise Refusal("inside.unknown", chars=" ".join(repr(c) for c in tokenizer.unknown_chars(prompt)[:8]))
-            ids = tokenizer.encode(prompt[-model.config.block_size:]) or [0]
+            ids = resolve_prompt(tokenizer, prompt, model.config.block_size).ids  # an empty prompt: token 0
             idx = torch.tensor([ids], dtype=torch.long)
             text = generate(model, idx, length, generator=torch.Generator().manual_seed(seed))
             val = info.get("val_loss")

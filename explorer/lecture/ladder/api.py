@@ -13,7 +13,7 @@ from ...groups import INSPECT
 from ...i18n import t
 from ..code import source_of
 from .compute import code_of, gains, rungs
-from .program import diff
+from .program import diff, previous
 from .runs import my_runs
 
 NAMES = tuple(name for name, _, _ in LADDER)
@@ -47,7 +47,7 @@ def register(ctx: AppContext) -> None:
         by the branch the rung takes. diff is unified ("+" added, "-" removed, " " unchanged, a line each)."""
         with user_errors(lang):
             rung = choice(rung, "rung", NAMES)
-            before = NAMES[NAMES.index(rung) - 1] if NAMES.index(rung) else None
+            before = previous(rung)
             lines = diff(rung, before)
             return {"rung": rung, "against": before, "added": sum(ln.kind == "+" for ln in lines),
                     "removed": sum(ln.kind == "-" for ln in lines), "diff": "\n".join(ln.kind + ln.text for ln in lines)}

@@ -1,5 +1,6 @@
 """The ladder as data: each rung's preset, the checkpoint that stands for it in assets/, our val loss
 and the lecture's, the lines of model/ it turns on, and a sample from each rung with one seed."""
+import functools
 from dataclasses import dataclass, replace
 
 import torch
@@ -113,6 +114,7 @@ class Details:
     matmuls_heads: int
 
 
+@functools.lru_cache(maxsize=4)  # the same facts for every visitor and every language switch
 def details(seed: int = 1337) -> Details:
     """tril as a buffer, and the fused QKV against one Linear per head and per q/k/v, on one model."""
     torch.manual_seed(seed)

@@ -4,6 +4,7 @@ every `if` and `a if cond else b` whose condition is a switch of GPTConfig (conf
 lecture changed between them, and diff() shows exactly those lines."""
 import ast
 import difflib
+import functools
 import inspect
 import textwrap
 from dataclasses import asdict, dataclass
@@ -11,7 +12,7 @@ from types import SimpleNamespace
 
 from model import gpt
 from model.bigram import BigramLanguageModel
-from model.config import GPTConfig, PRESETS
+from model.config import LADDER, PRESETS, GPTConfig
 
 from ..code import where
 
@@ -115,7 +116,15 @@ class Line:
     text: str
 
 
-def diff(preset: str, before: str | None) -> list[Line]:
+def previous(preset: str) -> str | None:
+    """The rung before this one on the ladder (None for the first)."""
+    names = [name for name, _, _ in LADDER]
+    i = names.index(preset)
+    return names[i - 1] if i else None
+
+
+@functools.lru_cache(maxsize=None)  # the source is fixed while the app runs: each pair is diffed once
+def diff(preset: str, before: str | None) -> tuple[Line, ...]:
     """The rung's program line by line against the rung before's (before None: all of it is new)."""
     new = program(PRESETS[preset][0]).splitlines()
     old = program(PRESETS[before][0]).splitlines() if before else []
@@ -125,4 +134,4 @@ def diff(preset: str, before: str | None) -> list[Line]:
             out += [Line(" ", s) for s in new[j1:j2]]
             continue
         out += [Line("-", s) for s in old[i1:i2]] + [Line("+", s) for s in new[j1:j2]]
-    return out
+    return tuple(out)

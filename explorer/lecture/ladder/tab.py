@@ -15,7 +15,7 @@ from ...views import refusal_html
 from ..code import code_panel, source_of
 from . import figures as fig
 from .compute import DEFAULT_PROMPT, MAX_LENGTH, anatomy, details, gains, rungs, samples
-from .program import diff
+from .program import diff, previous
 from .runs import LadderState, TRAINS, advance, curves, dropout_runs, my_runs, status, stop, train
 
 VIEW, DIFF_VIEW = "lecture.ladder", "lecture.ladder.diff"
@@ -38,7 +38,7 @@ def render(session: Session, prompt, seed, length, lang: str, runs=()) -> list:
 
 
 def render_diff(preset: str, lang: str) -> str:
-    before = NAMES[NAMES.index(preset) - 1] if NAMES.index(preset) else None
+    before = previous(preset)
     return fig.diff_html(diff(preset, before), preset, before, lang)
 
 
@@ -118,8 +118,12 @@ def _wire(ctx: AppContext, c: dict) -> None:
     c["prompt"].submit(lecture_ladder_ui, inputs, outputs, **QUIET_INSPECT)
     ctx.redraw(VIEW, outputs, draw, lambda session: DEFAULTS)
     ctx.on_language([c["details"]], lambda session, lang: [fig.details_html(details(), lang)])
-    ctx.on_language([c["dropout"], c["dropout_table"]], lambda session, lang: [
-        fig.dropout_figure(dropout_runs(session), lang), fig.dropout_html(dropout_runs(session), lang)])
+
+    def dropout_views(session: Session, lang: str) -> list:
+        d = dropout_runs(session)  # assets/dropout.json, read once for both views
+        return [fig.dropout_figure(d, lang), fig.dropout_html(d, lang)]
+
+    ctx.on_language([c["dropout"], c["dropout_table"]], dropout_views)
     _wire_training(ctx, c)
 
     def lecture_ladder_diff_ui(preset: str, lang: str, request: gr.Request):
