@@ -23,11 +23,12 @@ def main(argv=None):
 
     from explorer.training.spawn import warm_up  # after argparse, so --help answers at once
     from explorer.limits import Limits
-    from explorer.training.pool import available_cores
     from explorer.ui import build_ui, launch_options
 
-    # inspection and sampling run here; a container may show torch every core of its host
-    torch.set_num_threads(min(torch.get_num_threads(), available_cores()))
+    # inspection and sampling run here, one request a thread: their matmuls are small (a 4-layer
+    # trace of 128 characters is tens of milliseconds on one core), and with several requests at once
+    # (a class) each asking for every core, OpenMP's threads wait on each other and on the trainings'
+    torch.set_num_threads(1)
 
     demo = build_ui(args.assets, Limits.from_env(max_trainings=args.max_trainings))
     demo.launch(server_name=args.host, server_port=args.port, share=args.share or None,

@@ -7,7 +7,7 @@ from gradio.data_classes import FileData
 from .checks import checked
 from .context import AppContext
 from .errors import Refusal, user_errors
-from .groups import INSPECT, STATUS
+from .groups import INSPECT, LONG, STATUS
 from .models import load_zip, upload_name
 from .picker import model_card, sample_text
 from .steps import api_step, texts_over_time, timeline_info
@@ -67,7 +67,7 @@ def register(ctx: AppContext) -> None:
 
     gr.api(checked(list_models), api_name="list_models", **STATUS)
     gr.api(checked(select_model), api_name="select_model", **INSPECT)
-    gr.api(checked(upload_checkpoint), api_name="upload_checkpoint", **INSPECT)
-    gr.api(checked(generate), api_name="generate", **INSPECT)
+    gr.api(checked(upload_checkpoint), api_name="upload_checkpoint", **LONG)
+    gr.api(checked(generate), api_name="generate", **LONG)
     gr.api(checked(timeline), api_name="timeline", **STATUS)
-    gr.api(checked(timeline_texts), api_name="timeline_texts", **INSPECT)
+    gr.api(checked(timeline_texts), api_name="timeline_texts", **LONG)

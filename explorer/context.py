@@ -9,6 +9,7 @@ import gradio as gr
 from .errors import Refusal
 from .i18n import DEFAULT_LANG, t
 from .limits import Limits
+from .links import Links, linked
 from .services import Trainer
 from .session import Session, SessionStore
 
@@ -77,6 +78,7 @@ class AppContext:
     # (outputs, fn(session, lang) -> list of values) redrawn when the language changes
     refreshers: list[tuple[list, Callable]] = field(default_factory=list)
     trainer: Trainer | None = None  # the training feature's runs, for other views (services.py)
+    links: Links = field(default_factory=Links)  # what a link to a view sets (explorer/links.py)
 
     def session(self, request: gr.Request | None) -> Session:
         return self.store.get(getattr(request, "session_hash", None))
@@ -94,10 +96,14 @@ class AppContext:
     def last(session: Session, view: str) -> tuple | None:
         return session.state(LastViews).args.get(view)
 
-    def redraw(self, view: str, outputs: list, render: Callable, default: Callable[[Session], tuple]) -> None:
+    def redraw(self, view: str, outputs: list, render: Callable, default: Callable[[Session], tuple],
+               inputs: list | None = None) -> None:
         """On a language switch, render(session, *args, lang) again with the view's last arguments
         (default(session) before it was ever drawn). A view that cannot be drawn keeps what it shows:
-        a language switch never fails because of one view."""
+        a language switch never fails because of one view. inputs: the components whose values are
+        its arguments, in order (a link that sets one of them draws the view with it)."""
+        if inputs is not None:
+            self.links.views[view] = (list(inputs), default)
         def refresh(session: Session, lang: str) -> list:
             args = self.last(session, view)
             try:
@@ -109,3 +115,22 @@ class AppContext:
                 return [gr.skip()] * len(outputs)
 
         self.on_language(outputs, refresh)
+
+    # links that open a view (explorer/links.py) ----------------------------------------------------
+    def linkable(self, key: str, comp, check: Callable | None = None, **options):
+        """Name a component of the tab being built in its links: ?key=value sets it (checked by check(text,
+        env), by default from the component's range or choices); returns the component. options: see
+        links.Link (default, write, store, also)."""
+        self.links.add(key, comp, check, **options)
+        return comp
+
+    def link_press(self, button) -> None:
+        """A link to the tab being built presses this button once its values are in place (a view that
+        is drawn on demand: streamed text, draws)."""
+        self.links.press[self.links.building] = button.elem_id
+
+    @staticmethod
+    def linked(session: Session, view: str, key) -> bool:
+        """Whether a link just set this view for this model: the picker's change on load keeps the link's
+        values rather than resetting them (once)."""
+        return linked(session, view, key)

@@ -100,6 +100,20 @@ _S = {  # key: (English, 简体中文)
     "refuse.text_long": ("{field} is {n} characters long; at most {limit} are accepted.",
                          "{field} 长度为 {n} 个字符;最多接受 {limit} 个。"),
     "refuse.prompt_chars": ("The model does not know these characters: {chars}", "模型的词表中没有这些字符:{chars}"),
+    # links that open a view, and presenter mode (explorer/links.py, explorer/present.py)
+    "link.copy": ("Copy link to this view", "复制此视图的链接"),
+    "link.url": ("Link to this view", "此视图的链接"),
+    "link.url.info": ("Opens this tab with these settings (copied to the clipboard); the QR code holds the same link.",
+                      "打开此标签页并恢复这些设置(已复制到剪贴板);二维码中是同一个链接。"),
+    "link.notice": ("Part of this link could not be opened and was left out:", "此链接中有部分内容无法打开,已略过:"),
+    "link.ignored": ("{key}={value}: {reason}", "{key}={value}:{reason}"),
+    "link.no_tab": ("there is no such tab (the tabs: {tabs})", "没有这个标签页(可用的有:{tabs})"),
+    "link.no_key": ("the tab {tab} has no such setting", "标签页 {tab} 没有这个设置"),
+    "link.session_model": ("{model} exists only in this browser session, so a link cannot name it: the link opens "
+                           "the default model.", "{model} 只存在于本次浏览器会话中,链接无法指向它:链接将打开默认模型。"),
+    "link.qr_long": ("This link is {n} characters long, too long for a QR code: shorten the prompt or text for one.",
+                     "这个链接有 {n} 个字符,太长,无法生成二维码:缩短提示文本即可。"),
+    "present.label": ("Presenter mode", "演示模式"),
 }
 
 STRINGS: dict[str, dict[str, str]] = {key: {"en": en, "zh-CN": zh} for key, (en, zh) in _S.items()}

@@ -21,12 +21,19 @@ class Limits:
     max_trainings: int = 2            # trainings computing at once; the rest queue
     max_queue: int = 30               # trainings waiting for a slot before "full, try later"
     snapshot_mb: int = 64             # a session's training timelines, in all; past it the oldest run's thin
+    # the server's memory (its own, which holds the sessions' models, plus every training process's): past
+    # it, paused runs are saved to disk, longest idle first. 12 GB of a Space's 16 leaves room for what
+    # this check cannot see coming: the running trainings' activations between two checks, an upload
+    # being checked, a burst of inspections, and the container's own overhead.
+    max_memory_mb: int = 12_000
+    session_idle_minutes: float = 120.0  # a session without a request for this long is closed and freed
 
     @classmethod
     def from_env(cls, **overrides) -> "Limits":
         env = {"max_params": "GPT_EXPLORER_MAX_PARAMS", "max_step_gflop": "GPT_EXPLORER_MAX_STEP_GFLOP",
                "max_trainings": "GPT_EXPLORER_MAX_TRAININGS", "max_queue": "GPT_EXPLORER_MAX_QUEUE",
-               "snapshot_mb": "GPT_EXPLORER_SNAPSHOT_MB"}
+               "snapshot_mb": "GPT_EXPLORER_SNAPSHOT_MB", "max_memory_mb": "GPT_EXPLORER_MAX_MEMORY_MB",
+               "session_idle_minutes": "GPT_EXPLORER_SESSION_IDLE_MINUTES"}
         values = {}
         for name, var in env.items():
             raw = os.environ.get(var)

@@ -12,7 +12,7 @@ import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
-from model.checkpoint import CONFIG_NAME, WEIGHTS_NAME, check_weights, load_checkpoint, read_config
+from model.checkpoint import CONFIG_NAME, STATE_NAMES, WEIGHTS_NAME, check_weights, load_checkpoint, read_config
 
 from .errors import Refusal
 from .limits import count_params
@@ -52,7 +52,9 @@ def _scan(folder: Path) -> dict[str, dict]:
     found = {}
     if not folder.is_dir():
         return found
-    names = sorted(p.name for p in folder.iterdir() if (p / CONFIG_NAME).is_file() and (p / WEIGHTS_NAME).is_file())
+    # a dot folder is a save in progress, or what a killed one left (model/checkpoint.py): never offered
+    names = sorted(p.name for p in folder.iterdir()
+                   if not p.name.startswith(".") and (p / CONFIG_NAME).is_file() and (p / WEIGHTS_NAME).is_file())
     names.sort(key=lambda n: PRETRAINED_ORDER.index(n) if n in PRETRAINED_ORDER else len(PRETRAINED_ORDER))
     for name in names:
         try:
@@ -99,6 +101,7 @@ def load_pretrained(folder: Path):
     with _cache_lock:
         if folder not in _cache:
             _cache[folder] = load_checkpoint(folder)
+            _cache[folder][0]._shared_by_all = True  # explorer/memo.py: its answers are everyone's
         return _cache[folder]
 
 
@@ -128,6 +131,8 @@ def _members(zf: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
         if stat.S_ISLNK(info.external_attr >> 16):
             raise Refusal("refuse.zip_link", name=name[:80])
         if info.is_dir() or any(name.startswith(p) or path.name == p for p in IGNORED_MEMBERS):
+            continue
+        if path.name in STATE_NAMES and len(path.parts) <= 2:  # model.train's optimizer state: never read here
             continue
         files[name] = info
     by_base = {}

@@ -1,5 +1,7 @@
 """Per-browser-session state: the visitor's models and each feature's own declared state; nothing is
 shared between visitors except what SessionStore.resource() names (a server-wide slot pool)."""
+import logging
+import os
 import shutil
 import tempfile
 import threading
@@ -16,8 +18,34 @@ from .i18n import t
 from .limits import Limits
 from .models import list_pretrained, load_pretrained, summary
 
+log = logging.getLogger("explorer")
 MAX_UPLOADS = 3         # uploaded models kept per session
+SWEEP_SECONDS = 60.0    # idle sessions are looked for at most this often (on a request)
+TMP_PREFIX = "gpt-explorer-session-"
 S = TypeVar("S")
+
+
+def _process_tag(pid: int) -> str | None:
+    """pid and start time ("1234.5678"): names a process uniquely, even after its pid is reused."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f"{pid}.{f.read().rpartition(')')[2].split()[19]}"  # field 22, starttime
+    except (OSError, IndexError):
+        return None
+
+
+def remove_stale_folders(root: Path | None = None) -> list[Path]:
+    """Session folders (saves, evicted runs' states) left by a server that is no longer running, e.g.
+    one killed mid-save: each is named after its server's process, so a live server's stay."""
+    root = Path(root or tempfile.gettempdir())
+    removed = []
+    for folder in root.glob(f"{TMP_PREFIX}*.*-*"):
+        tag = folder.name[len(TMP_PREFIX):].partition("-")[0]
+        pid = tag.partition(".")[0]
+        if pid.isdigit() and _process_tag(int(pid)) != tag:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
 
 
 @runtime_checkable
@@ -47,6 +75,7 @@ class Session:
         self._states: dict[type, object] = {cls: cls() for cls in states}  # every declared state, empty
         self._numbers = 0
         self._tmp: Path | None = None
+        self._tmp_lock = threading.Lock()
         self._scratch_lock = threading.Lock()
         self._scratch_key, self._scratch = None, []  # model_at's models: [[model, snapshot loaded], ...]
 
@@ -177,13 +206,12 @@ class Session:
         return key
 
     def tmpdir(self) -> Path:
-        if self._tmp is None:
-            self._tmp = Path(tempfile.mkdtemp(prefix="gpt-explorer-session-"))
-        return self._tmp
-
-    def busy(self) -> bool:
-        """A feature is computing for this visitor (a training): the idle sweep leaves it alone."""
-        return any(getattr(s, "busy", lambda: False)() for s in list(self._states.values()))
+        """The session's own folder (saves, an evicted run's state); it goes when the session closes."""
+        with self._tmp_lock:  # not self.lock: a training's eviction asks for it while Stop may hold that
+            if self._tmp is None:
+                tag = _process_tag(os.getpid()) or str(os.getpid())
+                self._tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{tag}-"))
+            return self._tmp
 
     def close(self) -> None:
         """Each feature state lets go of what it holds (a training stops within a step); then the rest."""
@@ -198,16 +226,20 @@ class Session:
 
 
 class SessionStore:
-    """Sessions by Gradio's session_hash; closed on unload, or after ttl seconds idle (API clients).
+    """Sessions by Gradio's session_hash; closed on unload, or after ttl seconds without a request
+    (limits.session_idle_minutes): a tab left open, an API client gone. A page whose run trains or
+    queues polls it, so its session stays; a training whose page is gone is stopped with its session.
     states: the state types every session starts with (the registry's); resources: server-wide
     objects a feature shares between visitors (e.g. pool=SlotPool(...))."""
 
-    def __init__(self, assets: Path, limits: Limits, ttl: float = 3 * 3600, states=(), **resources):
-        self.assets, self.limits, self.ttl, self.states = assets, limits, ttl, tuple(dict.fromkeys(states))
+    def __init__(self, assets: Path, limits: Limits, ttl: float | None = None, states=(), **resources):
+        self.assets, self.limits, self.states = assets, limits, tuple(dict.fromkeys(states))
+        self.ttl = limits.session_idle_minutes * 60 if ttl is None else ttl
         self.resources = dict(resources)
         self.sessions: dict[str, Session] = {}
         self.lock = threading.Lock()
         self._last_sweep = time.monotonic()
+        remove_stale_folders()
 
     def resource(self, name: str, make: Callable[[Limits], object]):
         """The server-wide object by that name, made once from the limits."""
@@ -239,11 +271,14 @@ class SessionStore:
             self.close(session_hash)
 
     def _maybe_sweep(self) -> None:
+        """On a request (cheap: at most once a minute): close the sessions idle for longer than ttl.
+        A server without requests has nobody to free memory for; its paused runs still go to disk."""
         now = time.monotonic()
-        if now - self._last_sweep < 60:
+        if now - self._last_sweep < min(SWEEP_SECONDS, self.ttl / 2):
             return
         self._last_sweep = now
         with self.lock:
-            idle = [h for h, s in self.sessions.items() if now - s.last_seen > self.ttl and not s.busy()]
-        for h in idle:
-            self.close(h)
+            idle = [self.sessions.pop(h) for h, s in list(self.sessions.items()) if now - s.last_seen > self.ttl]
+        if idle:  # closing stops trainings (a second or so each): not on this request's time
+            log.info("%d session(s) closed after %.0f minutes without a request", len(idle), self.ttl / 60)
+            threading.Thread(target=lambda: [s.close() for s in idle], name="close-idle", daemon=True).start()

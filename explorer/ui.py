@@ -4,12 +4,13 @@ import importlib
 
 import gradio as gr
 
-from . import api, header
+from . import api, corpus, header, present
 from .context import AppContext, Labels, LastViews
 from .feature import Feature
 from .groups import STATUS
 from .i18n import normalize_lang, t
 from .limits import Limits
+from .links import LinkState, open_link
 from .models import assets_dir as find_assets
 from .registry import FEATURES, every_feature
 from .session import SessionStore
@@ -19,8 +20,12 @@ QUEUE_POLL_SECONDS = 0.02  # see _calm_queue
 MAX_FILE_SIZE = "10mb"    # uploads: a checkpoint zip or a text file
 LANG_KEY = "gpt-explorer-lang"
 
-# the language the page starts in: the visitor's last choice, else the browser's language
-JS_INITIAL_LANG = f"""(lang) => {{
+# the language the page starts in: a link's (?lang=zh-CN), else the visitor's last choice, else the
+# browser's language; a link's presenter mode is switched on before the server answers
+JS_INITIAL_LANG = f"""(lang) => {{{present.JS_PRESENT_EARLY}
+  const linked = (new URLSearchParams(window.location.search).get('lang') || '').toLowerCase();
+  if (linked === 'en') return 'en';
+  if (linked.startsWith('zh')) return 'zh-CN';
   const saved = window.localStorage.getItem('{LANG_KEY}');
   if (saved === 'en' || saved === 'zh-CN') return saved;
   const nav = ((navigator.languages && navigator.languages[0]) || navigator.language || 'en').toLowerCase();
@@ -57,8 +62,9 @@ def build_ui(assets_dir=None, limits: Limits | None = None) -> gr.Blocks:
     """The whole app, not launched: header, tabs, API. assets_dir defaults to $GPT_EXPLORER_ASSETS
     or ./assets; limits to Limits.from_env()."""
     limits = limits or Limits.from_env()
+    corpus.start_download()  # a new server without tiny-shakespeare fetches it in the background
     store = SessionStore(find_assets(assets_dir), limits,
-                         states=[LastViews] + [f.state for f in every_feature() if f.state])
+                         states=[LastViews, LinkState] + [f.state for f in every_feature() if f.state])
     ctx = AppContext(store, limits, Labels())
     with gr.Blocks(title="GPT Explorer", delete_cache=(3600, 3600), analytics_enabled=False) as demo:
         header.build(ctx)
@@ -66,9 +72,11 @@ def build_ui(assets_dir=None, limits: Limits | None = None) -> gr.Blocks:
         for feature in every_feature():
             if feature.api:
                 resolve(feature.api)(ctx)
-        with gr.Tabs(elem_id="tabs"):
+        with gr.Tabs(elem_id="tabs") as tabs:
+            ctx.links.tabsets[""] = tabs  # a link selects its tab (explorer/links.py)
             for feature in FEATURES:
                 build_tab(ctx, feature)
+        corpus.wire_arrival(ctx)  # views showing "downloading…" fill in when it lands
         _wire_language(ctx, demo)
 
         def on_unload(request: gr.Request):
@@ -79,6 +87,7 @@ def build_ui(assets_dir=None, limits: Limits | None = None) -> gr.Blocks:
     demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=4)
     _calm_queue(demo)
     demo.explorer_store = store  # app.py and the tests reach the sessions through this
+    demo.explorer_links = ctx.links  # and the tests, what a link can set
     return demo
 
 
@@ -92,15 +101,22 @@ def resolve(fn):
 
 
 def build_tab(ctx: AppContext, feature: Feature, parent: str = "") -> dict:
-    """A feature's tab: its own content, then its sections as sub-tabs."""
+    """A feature's tab: its own content, then its sections as sub-tabs. A tab without sections starts
+    with "Copy link to this view", a link built from the components its feature made linkable."""
     tab_id = f"{parent}-{feature.id}" if parent else feature.id
+    ctx.links.tabs[tab_id], ctx.links.building = parent, tab_id
     with ctx.labels.add(gr.Tab(t(feature.title_key, "en"), id=tab_id, elem_id=f"tab-{tab_id}"),
                         label=feature.title_key):
+        row = None if feature.sections else present.link_row(ctx, tab_id)
         out = resolve(feature.build)(ctx) if feature.build else {}
+        if row is not None:
+            present.wire_link_row(ctx, tab_id, row)
         if feature.sections:
-            with gr.Tabs(elem_id=f"{tab_id}-tabs"):
+            with gr.Tabs(elem_id=f"{tab_id}-tabs") as tabs:
+                ctx.links.tabsets[tab_id] = tabs
                 for section in feature.sections:
                     out[section.id] = build_tab(ctx, section, parent=tab_id)
+    ctx.links.building = parent
     return out
 
 
@@ -120,31 +136,48 @@ def _as_update(value):
 
 
 def _wire_language(ctx: AppContext, demo: gr.Blocks) -> None:
-    """One handler relabels everything; it also runs on page load with the browser's language."""
+    """One handler relabels everything; it also runs on page load with the browser's language, after
+    applying the link in the page's address (?tab=attention&layer=2&lang=zh-CN: explorer/links.py)."""
+    links = ctx.links
+    linked = [c for e in links.entries for c in [e.comp, *(e.also[0] if e.also else [])]]
     outputs, seen = [], set()
-    for comp in [ctx.lang, *ctx.labels.components, *(c for outs, _ in ctx.refreshers for c in outs)]:
-        if id(comp) not in seen:
+    for comp in [ctx.lang, *ctx.labels.components, *(c for outs, _ in ctx.refreshers for c in outs), *linked,
+                 *links.tabsets.values(), links.notice]:
+        if comp is not None and id(comp) not in seen:
             seen.add(id(comp))
             outputs.append(comp)
 
-    def set_language(lang: str, request: gr.Request):
-        """Every label, help text, chart and message in the chosen language ("en" or "zh-CN")."""
-        lang = normalize_lang(lang)
-        session = ctx.session(request)
+    def draw(session, lang: str, pairs: list) -> list:
         merged = {id(ctx.lang): gr.update(value=lang)}
-        pairs = list(zip(ctx.labels.components, ctx.labels.updates(lang)))
+        pairs = pairs + list(zip(ctx.labels.components, ctx.labels.updates(lang)))
         for outs, fn in ctx.refreshers:
             pairs += list(zip(outs, fn(session, lang)))
         for comp, value in pairs:
             merged[id(comp)] = {**merged.get(id(comp), {}), **_as_update(value)}
         return [merged.get(id(c), gr.skip()) for c in outputs]
 
+    def set_language(lang: str, request: gr.Request):
+        """Every label, help text, chart and message in the chosen language ("en" or "zh-CN"). The page's
+        first call (its load) applies the link in its address first: its tab, model and values set (what
+        it could not open said in a line under the header), then every view drawn with them."""
+        lang = normalize_lang(lang)
+        session = ctx.session(request)
+        pairs = []
+        if not session.state(LinkState).opened:
+            session.state(LinkState).opened = True
+            query = dict(getattr(request, "query_params", None) or {})
+            pairs, notices = open_link(links, ctx, session, query, lang)
+            if links.notice is not None:
+                pairs.append((links.notice, present.notice_html(notices, lang)))
+        return draw(session, lang, pairs)
+
     common = dict(outputs=outputs, show_progress="hidden", api_visibility="private", **STATUS)
-    demo.load(set_language, [ctx.lang], js=JS_INITIAL_LANG, **common)
+    demo.load(set_language, [ctx.lang], js=JS_INITIAL_LANG, **common).then(
+        None, js=present.js_press(links.press), api_visibility="private")
     ctx.lang.input(set_language, [ctx.lang], js=JS_REMEMBER_LANG, **common)
 
 
 def launch_options() -> dict:
     """launch() settings for a public Space: capped uploads, no monitoring page, no SSR, no raw errors."""
     return dict(max_file_size=MAX_FILE_SIZE, enable_monitoring=False, ssr_mode=False, show_error=False,
-                css=CSS + "".join(f.css for f in every_feature()), theme=gr.themes.Default())
+                css=CSS + present.CSS + "".join(f.css for f in every_feature()), theme=gr.themes.Default())

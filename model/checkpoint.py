@@ -1,4 +1,6 @@
-"""Checkpoints as folders: config.json + model.safetensors. Loading never unpickles."""
+"""Checkpoints as folders: config.json + model.safetensors (+ a run's training state, model/resume.py).
+Loading never unpickles."""
+import ctypes
 import json
 import os
 import shutil
@@ -19,6 +21,9 @@ FORMAT = "gpt-explorer-checkpoint"
 CONFIG_NAME, WEIGHTS_NAME = "config.json", "model.safetensors"
 MAX_CONFIG_BYTES = 1_000_000
 PICKLE_NAMES = ("pytorch_model.bin", "model.pt", "model.pth", "model.bin", "model.ckpt")
+# what training needs to continue (model/resume.py); the explorer reads the model and skips these
+STATE_JSON, STATE_TENSORS = "train_state.json", "train_state.safetensors"
+STATE_NAMES = (STATE_JSON, STATE_TENSORS)
 
 
 class CheckpointError(ValueError):
@@ -26,11 +31,12 @@ class CheckpointError(ValueError):
 
 
 def save_checkpoint(path, model: torch.nn.Module, tokenizer: CharTokenizer, half: bool = False,
-                    timeline: Timeline | None = None, **meta) -> Path:
+                    timeline: Timeline | None = None, write_extra=None, **meta) -> Path:
     """Write config.json and model.safetensors to a temporary folder, then rename it into place.
     half=True stores the weights in float16 (half the bytes: a Space refuses a plain file over 10 MiB);
     loading turns them back into float32. A timeline (its snapshots) goes beside them, its steps and
-    losses into config.json."""
+    losses into config.json. write_extra(folder), if given, adds files to the folder before it appears
+    (the training state). The folder is replaced whole: files an older save had are gone."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     config = {"format": FORMAT, "version": 1, "model": asdict(model.config),
@@ -46,9 +52,13 @@ def save_checkpoint(path, model: torch.nn.Module, tokenizer: CharTokenizer, half
         save_file(state, str(tmp / WEIGHTS_NAME))
         if "timeline" in config:
             save_timeline(tmp, timeline)
+        if write_extra is not None:
+            write_extra(tmp)
         (tmp / CONFIG_NAME).write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        if path.exists() and _exchange(tmp, path):  # tmp now holds the old checkpoint: finally removes it
+            return path
         old = None
-        if path.exists():
+        if path.exists():  # no atomic exchange here: for a moment only .old holds the checkpoint
             old = path.with_name(f".{path.name}.old")
             shutil.rmtree(old, ignore_errors=True)
             os.replace(path, old)
@@ -58,6 +68,17 @@ def save_checkpoint(path, model: torch.nn.Module, tokenizer: CharTokenizer, half
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return path
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux's renameat2 with RENAME_EXCHANGE): whoever reads, or a save
+    killed at any point, finds the old checkpoint or the new one, never none. False where unsupported."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # not Linux, or a libc without it
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
 def read_config(path) -> dict:

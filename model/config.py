@@ -65,9 +65,10 @@ class TrainConfig:
     grad_clip: float = 0.0    # max gradient norm; 0 = no clipping
     seed: int = 1337          # seeds init, batches and evaluation, so a run repeats exactly
     dtype: str = "float32"    # "float32", "bfloat16" (autocast) or "auto"
+    grad_accum: int = 1       # micro-batches per step; a step sees batch_size x grad_accum x processes sequences
 
     def validate(self) -> "TrainConfig":
-        for name in ("batch_size", "max_iters", "eval_iters"):
+        for name in ("batch_size", "max_iters", "eval_iters", "grad_accum"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")

@@ -1,6 +1,10 @@
 """Corpus loading (path, env var, cache, download), the 90/10 split and get_batch."""
 import hashlib
+import http.client
 import os
+import tempfile
+import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -11,6 +15,10 @@ from .tokenizer import CharTokenizer
 SHAKESPEARE_URL = "https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt"
 SHAKESPEARE_SHA256 = "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed"
 ENV_VAR = "GPT_EXPLORER_CORPUS"
+URL_VAR = "GPT_EXPLORER_CORPUS_URL"          # where the download comes from (a mirror, or a test's server)
+TIMEOUT_VAR = "GPT_EXPLORER_CORPUS_TIMEOUT"  # seconds the download may take
+DOWNLOAD_TIMEOUT = 20.0
+MAX_DOWNLOAD_BYTES = 4 * 2**20  # tiny-shakespeare is 1.1 MB; anything far larger is not it
 CACHE_FILE = Path(__file__).resolve().parent.parent / "assets" / "cache" / "tinyshakespeare.txt"
 MAX_TEXT_CHARS = 5_000_000  # user text above this is refused (about 5 MB)
 
@@ -19,20 +27,91 @@ class CorpusError(ValueError):
     """The corpus cannot be found, read or used."""
 
 
+class DownloadError(CorpusError):
+    """The download failed; kind ("timeout", "checksum", "size", "network", "write", "setting") and params
+    let the UI say why in the reader's language."""
+
+    def __init__(self, kind: str, message: str, **params):
+        super().__init__(message)
+        self.kind, self.params = kind, params
+
+
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def download_shakespeare(cache: Path = CACHE_FILE, timeout: float = 20.0) -> Path:
-    """Download tiny-shakespeare into the cache, checked against its sha256."""
-    with urllib.request.urlopen(SHAKESPEARE_URL, timeout=timeout) as r:
-        data = r.read()
+def corpus_url() -> str:
+    """$GPT_EXPLORER_CORPUS_URL, else tiny-shakespeare's address on GitHub."""
+    return os.environ.get(URL_VAR) or SHAKESPEARE_URL
+
+
+def download_timeout() -> float:
+    """$GPT_EXPLORER_CORPUS_TIMEOUT seconds (default 20)."""
+    raw = os.environ.get(TIMEOUT_VAR)
+    try:
+        seconds = float(raw) if raw else DOWNLOAD_TIMEOUT
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds < float("inf"):
+        raise DownloadError("setting", f"${TIMEOUT_VAR} must be a positive number of seconds (got {raw!r})",
+                            name=TIMEOUT_VAR, value=repr(raw))
+    return seconds
+
+
+def _fetch(url: str, timeout: float) -> bytes:
+    """The body at url, read within timeout seconds (a server that accepts and never answers included)."""
+    deadline = time.monotonic() + timeout
+    late = DownloadError("timeout", f"{url} did not answer within {timeout:g} s", url=url, seconds=f"{timeout:g}")
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r:  # timeout: connect and each read
+            chunks, size = [], 0
+            while chunk := r.read(64 * 1024):
+                size += len(chunk)
+                if size > MAX_DOWNLOAD_BYTES:
+                    raise DownloadError("size", f"{url} sends more than {MAX_DOWNLOAD_BYTES:,} bytes; not using it",
+                                        url=url, limit=f"{MAX_DOWNLOAD_BYTES // 2**20} MB")
+                if time.monotonic() > deadline:  # a trickle that never ends
+                    raise late
+                chunks.append(chunk)
+    except DownloadError:
+        raise
+    except TimeoutError:
+        raise late from None
+    except urllib.error.HTTPError as e:
+        raise DownloadError("network", f"{url} answered {e.code} {e.reason}", url=url,
+                            detail=f"HTTP {e.code} {e.reason}") from None
+    except urllib.error.URLError as e:
+        if isinstance(e.reason, TimeoutError):
+            raise late from None
+        raise DownloadError("network", f"cannot reach {url} ({e.reason})", url=url, detail=str(e.reason)) from None
+    except (OSError, ValueError, http.client.HTTPException) as e:  # ValueError: not a URL
+        detail = str(e) or type(e).__name__
+        raise DownloadError("network", f"cannot download {url} ({detail})", url=url, detail=detail) from None
+    return b"".join(chunks)
+
+
+def download_shakespeare(cache: Path | None = None, url: str | None = None, timeout: float | None = None) -> Path:
+    """Download tiny-shakespeare into the cache (default CACHE_FILE, from corpus_url(), within
+    download_timeout()), checked against its sha256: a wrong file is refused and never written."""
+    cache = Path(cache or CACHE_FILE)
+    url = url or corpus_url()
+    data = _fetch(url, download_timeout() if timeout is None else timeout)
     if _sha256(data) != SHAKESPEARE_SHA256:
-        raise CorpusError("the downloaded tiny-shakespeare does not match its sha256; not using it")
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_suffix(".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, cache)  # never leave half a file under the cache's name
+        raise DownloadError("checksum", f"the file at {url} is not tiny-shakespeare (sha256 {_sha256(data)}, "
+                            f"expected {SHAKESPEARE_SHA256}); it was not kept", url=url)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=cache.name + ".", suffix=".tmp", dir=cache.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, cache)  # never leave half a file under the cache's name
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as e:
+        raise DownloadError("write", f"cannot save the corpus at {cache} ({e})", path=str(cache),
+                            detail=e.strerror or str(e)) from None
     return cache
 
 
@@ -55,7 +134,7 @@ def find_corpus(path: str | os.PathLike | None = None, download: bool = True) ->
     if download:
         try:
             return download_shakespeare()
-        except (OSError, CorpusError) as e:
+        except CorpusError as e:
             tried += f", and the download failed ({e})"
     raise CorpusError(
         f"cannot find the tiny-shakespeare corpus ({tried}). Supply text in one of these ways: "

@@ -1,10 +1,8 @@
-"""estimate_loss, a Trainer that yields a StepLog per step, and the training CLI."""
+"""estimate_loss, a Trainer that yields a StepLog per step, and the training CLI's flags: python -m
+model.train runs model/run.py, in one process or as one of torchrun's (model/distributed.py)."""
 import argparse
 import contextlib
-import json
 import math
-import shlex
-import sys
 import time
 import typing
 from dataclasses import asdict, dataclass, fields, replace
@@ -12,10 +10,11 @@ from pathlib import Path
 
 import torch
 
+from . import distributed
 from .config import DTYPES, MODEL_TYPES, GPTConfig, TrainConfig, field_help, preset
 from .data import CharDataset
+from .distributed import Dist
 from .gpt import build_model
-from .timeline import Timeline
 
 
 @dataclass
@@ -48,7 +47,7 @@ def resolve_device(device: str = "auto") -> str:
 def resolve_dtype(dtype: str, device: str = "cpu") -> torch.dtype:
     """'auto' is bf16 where the hardware does it natively, else fp32."""
     if dtype == "auto":
-        fast = torch.cuda.is_bf16_supported() if device == "cuda" else bf16_is_fast()
+        fast = torch.cuda.is_bf16_supported() if torch.device(device).type == "cuda" else bf16_is_fast()
         return torch.bfloat16 if fast else torch.float32
     return torch.bfloat16 if dtype == "bfloat16" else torch.float32
 
@@ -57,7 +56,7 @@ def autocast(dtype: torch.dtype, device: str = "cpu"):
     """bf16 autocast, or nothing for fp32."""
     if dtype == torch.float32:
         return contextlib.nullcontext()
-    return torch.autocast(device_type=device, dtype=dtype)
+    return torch.autocast(device_type=torch.device(device).type, dtype=dtype)  # "cuda:1" -> "cuda"
 
 
 class Interrupted(Exception):
@@ -93,17 +92,31 @@ def estimate_loss(model, dataset: CharDataset, eval_iters: int, batch_size: int,
 
 
 class Trainer:
-    """AdamW training driven by its caller: step() once, or iterate run() and stop at will."""
+    """AdamW training driven by its caller: step() once, or iterate run() and stop at will.
 
-    def __init__(self, model, dataset: CharDataset, config: TrainConfig, device: str = "cpu"):
+    Under torchrun (dist given) each rank draws its own batches, DistributedDataParallel averages the
+    gradients, and only rank 0 evaluates. self.model is always the plain module (what is saved,
+    evaluated and snapshotted); the step runs through self.train_model, its DDP and/or compiled wrapper.
+    """
+
+    def __init__(self, model, dataset: CharDataset, config: TrainConfig, device: str = "cpu",
+                 dist: Dist | None = None, compile: bool = False):
         self.model, self.dataset, self.config = model, dataset, config.validate()
         dataset.check_block_size(model.config.block_size)
         self.device = resolve_device(device)
         self.dtype = resolve_dtype(config.dtype, self.device)
+        self.dist = dist
+        self.rank, self.world_size = (dist.rank, dist.world_size) if dist else (0, 1)
         model.to(self.device)
         self.optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate,
                                            weight_decay=config.weight_decay, fused=True)
-        self.batch_gen = torch.Generator().manual_seed(config.seed)
+        self.ddp = distributed.wrap(model, self.device) if dist else None
+        self.train_model = self.ddp or model
+        if compile:  # the plain module keeps its parameter names: checkpoints carry no "_orig_mod."
+            self.train_model = torch.compile(self.train_model)
+        # rank r's batches come from seed + 2r: rank 0's are a single process's, and none is the
+        # evaluation's stream (seed + 1)
+        self.batch_gen = torch.Generator().manual_seed(config.seed + 2 * self.rank)
         self.eval_gen = torch.Generator().manual_seed(config.seed + 1)
         self.iter = 0
         self.elapsed = 0.0
@@ -114,15 +127,28 @@ class Trainer:
 
     @classmethod
     def from_configs(cls, model_config: GPTConfig, train_config: TrainConfig, dataset: CharDataset,
-                     device: str = "cpu"):
+                     device: str = "cpu", dist: Dist | None = None, compile: bool = False):
         """Seed, build the model for the dataset's vocabulary, and wrap it in a Trainer."""
-        torch.manual_seed(train_config.seed)
-        model_config = replace(model_config, vocab_size=dataset.tokenizer.vocab_size)
-        return cls(build_model(model_config), dataset, train_config, device)
+        torch.manual_seed(train_config.seed)  # the same on every rank: the same initial weights
+        model = build_model(replace(model_config, vocab_size=dataset.tokenizer.vocab_size))
+        if dist and dist.rank:
+            torch.manual_seed(train_config.seed + 2 * dist.rank)  # dropout masks differ between ranks
+        return cls(model, dataset, train_config, device, dist, compile)
 
     @property
     def done(self) -> bool:
         return self.iter >= self.config.max_iters
+
+    @property
+    def is_main(self) -> bool:
+        """Rank 0 (or the only process): it evaluates, logs and saves."""
+        return self.rank == 0
+
+    def get_batch(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """This rank's next training micro-batch, on the training device."""
+        xb, yb = self.dataset.get_batch("train", self.config.batch_size, self.model.config.block_size,
+                                        self.batch_gen)
+        return xb.to(self.device, non_blocking=True), yb.to(self.device, non_blocking=True)
 
     def lr_at(self, it: int) -> float:
         """Linear warmup, then constant or cosine decay to min_lr."""
@@ -149,35 +175,40 @@ class Trainer:
         return self.iter == self.config.max_iters or (every > 0 and self.iter % every == 0)
 
     def step(self) -> StepLog:
-        """One optimizer step (plus an evaluation when one is due)."""
+        """One optimizer step of grad_accum micro-batches (plus an evaluation when one is due, on rank 0).
+        The logged loss is this rank's mean over its micro-batches."""
         c = self.config
         t0 = time.perf_counter()
         lr = self.lr_at(self.iter)
         for group in self.optimizer.param_groups:
             group["lr"] = lr
-        xb, yb = self.dataset.get_batch("train", c.batch_size, self.model.config.block_size, self.batch_gen)
-        xb, yb = xb.to(self.device), yb.to(self.device)
-        with autocast(self.dtype, self.device):
-            _, loss = self.model(xb, yb)
         self.optimizer.zero_grad(set_to_none=True)
-        loss.backward()
+        for micro in range(c.grad_accum):
+            xb, yb = self.get_batch()
+            # DDP averages the gradients across ranks in backward: once a step, on the last micro-batch
+            last = micro == c.grad_accum - 1
+            with contextlib.nullcontext() if last or self.ddp is None else self.ddp.no_sync():
+                with autocast(self.dtype, self.device):
+                    _, loss = self.train_model(xb, yb)
+                (loss / c.grad_accum).backward()  # the mean over all micro-batches, as one big batch
+            total = loss.detach() if micro == 0 else total + loss.detach()
         if c.grad_clip > 0:
             torch.nn.utils.clip_grad_norm_(self.model.parameters(), c.grad_clip)
         self.optimizer.step()
         self.iter += 1
         dt = time.perf_counter() - t0
         self.elapsed += dt
-        rate = xb.numel() / max(dt, 1e-9)
+        rate = xb.numel() * c.grad_accum * self.world_size / max(dt, 1e-9)  # every rank's tokens
         self.tokens_per_s = rate if self.iter == 1 else 0.9 * self.tokens_per_s + 0.1 * rate
-        log = StepLog(self.iter, loss.item(), lr, self.tokens_per_s, self.elapsed)
-        if self._eval_due():
+        log = StepLog(self.iter, (total / c.grad_accum).item(), lr, self.tokens_per_s, self.elapsed)
+        if self._eval_due() and self.is_main:
             ev = self.evaluate()
             log.train_loss, log.val_loss, log.elapsed = ev["train"], ev["val"], self.elapsed
         return log
 
     def run(self):
-        """Yield the step-0 evaluation (when evaluating periodically), then a StepLog per step."""
-        if self.iter == 0 and self.config.eval_interval > 0:
+        """Yield the step-0 evaluation (when evaluating periodically, on rank 0), then a StepLog per step."""
+        if self.iter == 0 and self.config.eval_interval > 0 and self.is_main:
             ev = self.evaluate()
             yield StepLog(0, None, self.lr_at(0), 0.0, self.elapsed, ev["train"], ev["val"])
         while not self.done:
@@ -189,6 +220,12 @@ ALIASES = {"learning_rate": ["--lr"], "model_type": ["--model"]}
 CHOICES = {"model_type": MODEL_TYPES, "dtype": DTYPES}
 # vocab_size is never a flag: the corpus sets it (Trainer.from_configs)
 NOT_FLAGS = {"vocab_size"}
+DEFAULT_PRESET = "gpt-classroom"
+EPILOG = """several processes: torchrun --nproc_per_node=N -m model.train ... starts N of them (gloo
+between CPU processes, nccl between GPUs; --nnodes, --node-rank and --rdzv-endpoint add machines).
+Each draws its own batch_size sequences per micro-batch, so one step learns from batch_size x
+grad_accum x N sequences; the learning rate is used as given (scale it yourself when you scale the
+batch). Rank 0 alone evaluates, prints and writes --out."""
 
 
 def add_config_flags(p: argparse.ArgumentParser, cls) -> None:
@@ -212,12 +249,19 @@ def add_config_flags(p: argparse.ArgumentParser, cls) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m model.train", description=__doc__)
-    p.add_argument("--preset", default="gpt-classroom", help="bigram, gpt-classroom, gpt-lecture, gpt-small")
+    p = argparse.ArgumentParser(prog="python -m model.train", description=__doc__, epilog=EPILOG)
+    p.add_argument("--preset", help=f"bigram, gpt-classroom, gpt-lecture, gpt-small (default {DEFAULT_PRESET})")
     p.add_argument("--data", help="UTF-8 text file (default: tiny-shakespeare, see model/data.py)")
-    p.add_argument("--out", help="save a checkpoint folder here")
-    p.add_argument("--threads", type=int, help="torch.set_num_threads")
+    p.add_argument("--out", help="save a checkpoint folder here, with the optimizer and random state for --resume")
+    p.add_argument("--resume", metavar="DIR",
+                   help="continue the run saved in DIR by --out (same --data): its model, optimizer, step, random "
+                        "state, curve and timeline; TrainConfig flags given (e.g. --max-iters) override its settings")
+    p.add_argument("--save-every-eval", action="store_true",
+                   help="write --out at every evaluation too, so a run that dies can be resumed from there")
+    p.add_argument("--threads", type=int, help="torch.set_num_threads (per process under torchrun)")
     p.add_argument("--device", default="auto", help="cpu, cuda or auto (cuda when available)")
+    p.add_argument("--compile", action="store_true",
+                   help="torch.compile the model for the training step (pays off on a GPU; compiling takes a while)")
     p.add_argument("--timeline", action="store_true",
                    help="keep the weights at step 0 and each evaluation (float16, at most 24, evenly spaced) "
                         "and write them beside the checkpoint (timeline.safetensors)")
@@ -231,56 +275,37 @@ def parse_args(argv=None):
 
 
 def configs_from_args(args) -> tuple[GPTConfig, TrainConfig]:
-    model_cfg, train_cfg = preset(args.preset)
+    model_cfg, train_cfg = preset(args.preset or DEFAULT_PRESET)
     given = {k: v for k, v in vars(args).items() if v is not None}
     model_cfg = replace(model_cfg, **{k: v for k, v in given.items() if k in asdict(model_cfg)})
     train_cfg = replace(train_cfg, **{k: v for k, v in given.items() if k in asdict(train_cfg)})
     return model_cfg.validate(), train_cfg.validate()
 
 
-def main(argv=None) -> dict:
-    from tqdm import tqdm
+def resume_overrides(args) -> dict:
+    """The TrainConfig flags given beside --resume; a model flag or a preset cannot change a saved model."""
+    fixed = [f.name for f in fields(GPTConfig) if getattr(args, f.name, None) is not None]
+    if fixed or args.preset:
+        flags = ", ".join("--" + n.replace("_", "-") for n in (["preset"] if args.preset else []) + fixed)
+        raise SystemExit(f"--resume continues the saved model: drop {flags}")
+    return {f.name: getattr(args, f.name) for f in fields(TrainConfig) if getattr(args, f.name) is not None}
+
+
+def main(argv=None) -> dict | None:
+    """Train as the flags say; under torchrun, as one of its processes (the result: rank 0's alone)."""
     args = parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
-    model_cfg, train_cfg = configs_from_args(args)
-    dataset = CharDataset.from_path(args.data)
-    trainer = Trainer.from_configs(model_cfg, train_cfg, dataset, args.device)
-    n_params = sum(p.numel() for p in trainer.model.parameters())
-    print(f"{n_params / 1e6:.3f}M parameters, {dataset.tokenizer.vocab_size} characters, "
-          f"{trainer.device}, {trainer.dtype}", file=sys.stderr)
-    t0 = time.perf_counter()
-    curve, last = [], None
-    timeline = Timeline() if args.timeline else None
-    bar = tqdm(total=train_cfg.max_iters, file=sys.stderr, dynamic_ncols=True)
-    for log in trainer.run():
-        bar.update(log.step - bar.n)
-        if log.val_loss is not None:
-            curve.append({"step": log.step, "seconds": round(time.perf_counter() - t0, 2),
-                          "train_loss": round(log.train_loss, 4), "val_loss": round(log.val_loss, 4)})
-            if timeline is not None:
-                timeline.add(log.step, round(log.train_loss, 4), round(log.val_loss, 4), trainer.model)
-            bar.write(f"step {log.step}: train loss {log.train_loss:.4f}, val loss {log.val_loss:.4f}",
-                      file=sys.stderr)
-            last = log
-        bar.set_postfix(loss=f"{log.loss:.3f}" if log.loss else "-", tok_s=f"{log.tokens_per_s:,.0f}", refresh=False)
-    bar.close()
-    seconds = time.perf_counter() - t0
-    train_tokens = train_cfg.max_iters * train_cfg.batch_size * model_cfg.block_size
-    result = {"preset": args.preset, "iters": trainer.iter, "seconds": round(seconds, 2),
-              "tokens_per_s": round(train_tokens / seconds, 1), "train_loss": round(last.train_loss, 4),
-              "val_loss": round(last.val_loss, 4), "params": n_params, "dtype": str(trainer.dtype),
-              "curve": curve}
-    if args.out:
-        command = "python -m model.train " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
-        save_checkpoint_from_trainer(args.out, trainer, command=command, seconds=result["seconds"], curve=curve,
-                                     timeline=timeline)
-        result["out"] = args.out
-    print(json.dumps(result))
-    return result
+    from .run import run
+    dist, device = distributed.setup(resolve_device(args.device))
+    try:
+        return run(args, argv, dist, device)
+    finally:
+        distributed.teardown(dist)
 
 
 def save_checkpoint_from_trainer(path, trainer: Trainer, **meta):
+    """The trainer's model as a checkpoint (model/resume.py's save_training_state adds what resuming needs)."""
     from .checkpoint import save_checkpoint
     ev = trainer.last_eval or {}
     return save_checkpoint(path, trainer.model, trainer.dataset.tokenizer, step=trainer.iter,

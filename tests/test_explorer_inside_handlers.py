@@ -172,7 +172,9 @@ def test_api_functions_in_process(demo, tiny_assets):
     fns = {f.api_name: f.fn for f in demo.fns.values() if f.api_name in (
         "attention", "softmax", "sample_stream", "sample_step", "sample_back")}
     assert set(fns) == {"attention", "softmax", "sample_stream", "sample_step", "sample_back"}
-    assert {f.concurrency_id for f in demo.fns.values() if f.api_name in fns} == {"inspect"}
+    lanes = {f.api_name: f.concurrency_id for f in demo.fns.values() if f.api_name in fns}
+    assert lanes == {"attention": "inspect", "softmax": "inspect", "sample_step": "inspect", "sample_back": "inspect",
+                     "sample_stream": "long"}
     r = req("api")
     att = fns["attention"](GPT, PROMPT, "masked", True, True, False, "en", request=r)
     assert att["cropped"] == 3 and att["values"][0][0][0][1] is None and len(att["row_entropy"][0][0]) == 16

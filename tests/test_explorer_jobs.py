@@ -156,6 +156,15 @@ def test_a_killed_process_is_a_failed_run(pool):
     assert job.error == "memory" and pool.active == set()
 
 
+def test_a_training_runs_below_the_servers_priority(pool):
+    from explorer.training.worker import NICENESS
+    job = make_job(pool)
+    assert wait_for(lambda: job.run.steps > 2)
+    nice = int(open(f"/proc/{job.pid}/stat").read().rsplit(")", 1)[1].split()[16])  # field 19: nice
+    assert nice == min(19, os.getpriority(os.PRIO_PROCESS, 0) + NICENESS)  # a click never waits for a step
+    job.stop()
+
+
 def test_two_runs_train_in_two_processes_sharing_the_cores():
     pool = SlotPool(2, cores=2)
     jobs = [make_job(pool), make_job(pool)]

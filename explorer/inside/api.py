@@ -9,7 +9,7 @@ import numpy as np
 from ..checks import boolean, checked, choice, whole
 from ..context import AppContext
 from ..errors import Refusal, user_errors
-from ..groups import INSPECT
+from ..groups import INSPECT, LONG
 from ..limits import MAX_NEW_TOKENS
 from ..picker import has_attention, model_for
 from ..steps import api_step
@@ -123,4 +123,4 @@ def endpoints(ctx: AppContext) -> dict:
 def register(ctx: AppContext) -> None:
     """Add the endpoints to the Blocks being built, in the inspection concurrency group."""
     for name, fn in endpoints(ctx).items():
-        gr.api(checked(fn), api_name=name, **INSPECT)
+        gr.api(checked(fn), api_name=name, **(LONG if name == "sample_stream" else INSPECT))

@@ -6,9 +6,11 @@ import html
 import gradio as gr
 import numpy as np
 
+from .. import links
 from ..context import AppContext
 from ..errors import Refusal, user_errors
 from ..i18n import t
+from ..memo import SharedMemo, shared_model, shared_views
 from ..picker import has_attention
 from ..session import Session
 from ..steps import step_of
@@ -19,6 +21,7 @@ from .heads import entropy_figure, heads_over_time, sharpest_html, strip_figure
 from .prompt import QUIET, notice_html, prepare, prompt_row, wire_drop
 
 MEAN = -1  # the head choice that averages the layer's heads
+VIEWS = SharedMemo(64)  # a pretrained model's three figures for a prompt and the controls: everyone's
 PLAY_TICK = 1.2  # seconds a snapshot stays on screen while playing
 
 
@@ -104,6 +107,11 @@ def build(ctx: AppContext) -> dict:
         c["strip"] = gr.Plot(None, show_label=False, elem_id="att-strip")
         c["heads_entropy"] = gr.Plot(None, show_label=False, elem_id="att-heads-entropy")
     c["play_timer"] = gr.Timer(PLAY_TICK, active=False)
+    for key, name, check in (("prompt", "prompt", links.prompt), ("stage", "stage", None), ("noscale", "no_scale", None),
+                             ("nomask", "no_mask", None), ("layer", "layer", links.model_range("layer", "n_layer")),
+                             ("head", "head", links.model_range("head", "n_head", lo=0)),  # 0: the mean over heads
+                             ("query", "query", links.model_range("query", "block_size", lo=0, offset=-1))):
+        ctx.linkable(key, c[name], check)
     _wire(ctx, c)
     _wire_heads(ctx, c)
     return c
@@ -179,7 +187,12 @@ def _wire(ctx: AppContext, c: dict) -> None:
         head = int(head) - 1 if isinstance(head, (int, float)) and not reset else 0
         query = T - 1 if reset or query is None else min(int(query), T - 1)
         stage = stage if stage in STAGES else "softmax"
-        grid, big, bars = views(att, stage, layer, head, query, lang)
+        draw = lambda: list(views(att, stage, layer, head, query, lang))
+        if shared_model(model):  # a pretrained model's figures are everyone's (explorer/memo.py)
+            grid, big, bars = shared_views(VIEWS, (id(model), tuple(p.ids), att.scale, att.causal, stage, layer,
+                                                   head, query, lang), draw)
+        else:
+            grid, big, bars = draw()
         heads = [(f"H{h + 1}", h + 1) for h in range(nH)] + [(t("att.mean_heads", lang), MEAN + 1)]
         return [notice_html(p, lang, model.config.block_size), gr.update(visible=False),
                 f'<div class="inside-note">{html.escape(summary(att, lang))}</div>', grid, big, bars,
@@ -191,8 +204,10 @@ def _wire(ctx: AppContext, c: dict) -> None:
         def on_event(key, index, prompt, stage, no_scale, no_mask, layer, head, query, lang, request: gr.Request):
             """Redraw the grid, the large head and the query row for the current controls."""
             with user_errors(lang):
-                return render(ctx.session(request), key, index, prompt, stage, no_scale, no_mask, layer, head, query,
-                              lang, reset)
+                session = ctx.session(request)
+                keep = reset and ctx.linked(session, "attention", key)  # a link's layer, head and query stay
+                return render(session, key, index, prompt, stage, no_scale, no_mask, layer, head, query, lang,
+                              reset and not keep)
         on_event.__name__ = "attention_ui" if reset else "attention_redraw_ui"
         return on_event
 
@@ -208,4 +223,5 @@ def _wire(ctx: AppContext, c: dict) -> None:
 
     # first load: the default prompt with the default model
     ctx.redraw("attention", outputs, render,
-               lambda session: (session.default_model(), None, DEFAULT_PROMPT, "softmax", False, False, 1, 1, None))
+               lambda session: (session.default_model(), None, DEFAULT_PROMPT, "softmax", False, False, 1, 1, None),
+               inputs=inputs[:-1])

@@ -11,11 +11,16 @@ from model.sampling import GREEDY_BELOW, probs_from_logits, stream
 from .. import checks
 from ..errors import Refusal
 from ..limits import MAX_SEED, MAX_TEMPERATURE
+from ..memo import SharedMemo, shared_model
 from ..picker import model_stamp  # noqa: F401 -- this package's name for it
 from ..prompts import DEFAULT_PROMPT, Prompt, check_prompt, resolve_prompt  # noqa: F401 -- shared with the Layers tab
 from ..session import Session
 
 STAGES = ("raw", "scaled", "masked", "softmax")  # q @ k.T, * 1/sqrt(hs), causal mask, softmax
+# what every visitor shares for the pretrained models: a trace of gpt-small at its full context keeps
+# 4 stages of (4, 4, 128, 128) float32, 4 MB, so at most 16 of them (64 MB); logits are 65 floats
+_SHARED_ATTENTION = SharedMemo(16)
+_SHARED_LOGITS = SharedMemo(512)
 MAX_TEMPERATURES = 6    # side-by-side panels in the Softmax tab
 MAX_STEPS = 500         # step-by-step history kept for Back
 
@@ -69,7 +74,21 @@ class Attention:
 
 
 def attention(model, ids: list[int], chars: list[str], scale: bool = True, causal: bool = True) -> Attention:
-    """Run the traced forward once and stack every layer's stages (batch row 0)."""
+    """Run the traced forward once and stack every layer's stages (batch row 0); for a pretrained
+    model, once for every visitor who asks the same (its arrays are then read-only)."""
+    if shared_model(model):
+        return _SHARED_ATTENTION.get((id(model), tuple(ids), scale, causal),
+                                     lambda: _frozen(_attention(model, ids, chars, scale, causal)))
+    return _attention(model, ids, chars, scale, causal)
+
+
+def _frozen(att: Attention) -> Attention:
+    for name in STAGES:
+        getattr(att, name).setflags(write=False)
+    return att
+
+
+def _attention(model, ids: list[int], chars: list[str], scale: bool, causal: bool) -> Attention:
     idx = torch.tensor([ids], dtype=torch.long)  # (1, T)
     tr = model.trace(idx, scale=scale, causal=causal)
     stack = lambda name: torch.stack([getattr(l, name)[0] for l in tr.layers]).float().numpy()  # (L, nh, T, T)
@@ -81,7 +100,19 @@ def attention(model, ids: list[int], chars: list[str], scale: bool = True, causa
 
 # softmax ------------------------------------------------------------------------------------
 def last_logits(model, ids: list[int]) -> np.ndarray:
-    """The last position's logits (V,): what the lecture's generate() turns into probabilities."""
+    """The last position's logits (V,): what the lecture's generate() turns into probabilities (for a
+    pretrained model, computed once for every visitor who asks, and read-only)."""
+    if shared_model(model):
+        return _SHARED_LOGITS.get((id(model), tuple(ids)), lambda: _frozen_array(_last_logits(model, ids)))
+    return _last_logits(model, ids)
+
+
+def _frozen_array(a: np.ndarray) -> np.ndarray:
+    a.setflags(write=False)
+    return a
+
+
+def _last_logits(model, ids: list[int]) -> np.ndarray:
     with torch.no_grad():
         logits, _ = model.next_logits(torch.tensor([ids], dtype=torch.long))
     return logits[0].float().numpy()
@@ -98,7 +129,7 @@ class Panel:
 
 
 def panel(logits: np.ndarray, temperature: float, top_k: int | None, top_p: float | None) -> Panel:
-    x = torch.from_numpy(np.asarray(logits, dtype=np.float32))
+    x = torch.tensor(np.asarray(logits, dtype=np.float32))  # a copy: shared logits are read-only
     full = probs_from_logits(x, temperature).numpy()
     probs = probs_from_logits(x, temperature, top_k, top_p).numpy()
     kept = probs > 0

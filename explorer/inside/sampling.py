@@ -4,6 +4,7 @@ import html
 
 import gradio as gr
 
+from .. import links
 from ..context import AppContext
 from ..errors import Refusal, user_errors
 from ..i18n import t
@@ -54,6 +55,10 @@ def build(ctx: AppContext) -> dict:
         c["texts_intro"] = L.make(gr.Markdown, text="samp.texts.intro", elem_id="samp-texts-intro")
         c["texts_run"] = L.make(gr.Button, text="samp.texts.run", elem_id="samp-texts-run")
         c["texts"] = gr.HTML("", elem_id="samp-texts")
+    ctx.linkable("prompt", c["prompt"], links.prompt)
+    for key, name in (("temp", "temperature"), ("topk", "top_k"), ("topp", "top_p"), ("seed", "seed"), ("length", "length")):
+        ctx.linkable(key, c[name])
+    ctx.link_press(c["run"])  # the text, as the link's seed writes it
     _wire(ctx, c)
     _wire_texts(ctx, c)
     return c

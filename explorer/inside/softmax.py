@@ -2,6 +2,7 @@
 logits, and the top-k / top-p cut-off greyed out. Logits are computed once per prompt."""
 import gradio as gr
 
+from .. import links
 from ..context import AppContext
 from ..errors import Refusal, user_errors
 from ..i18n import t
@@ -76,6 +77,11 @@ def build(ctx: AppContext) -> dict:
                                 elem_id="soft-draw-seed", min_width=120)
         c["draw"] = L.make(gr.Button, text="soft.draw", variant="secondary", min_width=100, elem_id="soft-draw")
     c["draws"] = gr.HTML("", elem_id="soft-draws")
+    for key, name in (("t1", "t1"), ("t2", "t2"), ("t3", "t3"), ("more", "more"), ("topk", "top_k"), ("topp", "top_p"),
+                      ("n", "num_samples"), ("repl", "replacement"), ("seed", "draw_seed")):
+        ctx.linkable(key, c[name])
+    ctx.linkable("prompt", c["prompt"], links.prompt)
+    ctx.link_press(c["draw"])  # the draws, as the link's seed gives them
     _wire(ctx, c)
     return c
 
@@ -127,4 +133,5 @@ def _wire(ctx: AppContext, c: dict) -> None:
                     [c["draws"]], **QUIET)
 
     ctx.redraw("softmax", outputs, lambda session, *args: render(session, *args, redraw_logits=True),
-               lambda session: (session.default_model(), None, DEFAULT_PROMPT[:-1], 0.5, 1.0, 1.5, "", 0, 1.0))
+               lambda session: (session.default_model(), None, DEFAULT_PROMPT[:-1], 0.5, 1.0, 1.5, "", 0, 1.0),
+               inputs=inputs[:-1])

@@ -126,8 +126,8 @@ def passage(seed: int | None = None) -> str:
     """PASSAGE characters of the validation split (the corpus's last 10%), from a random line start."""
     try:
         data = corpus.shakespeare()
-    except CorpusError:
-        raise Refusal("layers.no_corpus") from None
+    except CorpusError as e:
+        raise corpus.refusal("layers.no_corpus", e, downloading="layers.corpus_downloading") from None
     val = data.val_data
     rng = random.Random(seed)
     start = rng.randrange(0, max(1, len(val) - 2 * PASSAGE))

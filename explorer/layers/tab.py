@@ -7,6 +7,7 @@ import numpy as np
 from model import lens as M
 from model.gpt import GPTLanguageModel
 
+from .. import links
 from ..context import AppContext
 from ..errors import Refusal, user_errors
 from ..i18n import DEFAULT_LANG, t
@@ -57,6 +58,7 @@ def build_lens(ctx: AppContext) -> dict:
         c["grid"] = gr.Plot(None, show_label=False, elem_id="lens-grid", scale=3, min_width=300)
         c["loss"] = gr.Plot(None, show_label=False, elem_id="lens-loss", scale=2, min_width=280)
     code_panel(ctx, c, "lens", "layers.code", M.residual_stream, M.logit_lens, GPTLanguageModel.forward)
+    ctx.linkable("prompt", c["prompt"], links.prompt)
     outputs = [c["notice"], c["drop"], c["summary"], c["grid"], c["loss"]]
 
     def render(session: Session, key, prompt, index, lang) -> list:
@@ -78,7 +80,8 @@ def build_lens(ctx: AppContext) -> dict:
         ev(logit_lens_ui, inputs, outputs, **QUIET)
     wire_drop(ctx, c)
     c["dropped"].then(logit_lens_ui, inputs, outputs, **QUIET)
-    ctx.redraw("lens", outputs, render, lambda session: (session.default_model(), DEFAULT_PROMPT, None))
+    ctx.redraw("lens", outputs, render, lambda session: (session.default_model(), DEFAULT_PROMPT, None),
+               inputs=inputs[:-1])
     return c
 
 
@@ -121,6 +124,8 @@ def build_surprise(ctx: AppContext) -> dict:
     notice_row(ctx, c, "surp")
     c["view"] = gr.HTML("", elem_id="surp-text-view")
     code_panel(ctx, c, "surp", "layers.code", M.surprise, M.windows, M.stride_for)
+    ctx.linkable("text", c["text"])
+    ctx.linkable("compare", c["compare"], links.compare_key, write=links.model_text)
     outputs = [c["notice"], c["drop"], c["view"], c["compare"]]
 
     def render(session: Session, key, text, compare, index, lang) -> list:
@@ -164,7 +169,8 @@ def build_surprise(ctx: AppContext) -> dict:
     c["passage"].click(passage_ui, [ctx.picker, c["compare"], ctx.step, ctx.lang], [c["text"]] + outputs, **QUIET)
     c["drop"].click(drop_unknown_text_ui, inputs, [c["text"], c["drop"]], **QUIET).then(
         surprise_ui, inputs, outputs, **QUIET)
-    ctx.redraw("surprise", outputs, render, lambda session: (session.default_model(), DEFAULT_TEXT, "", None))
+    ctx.redraw("surprise", outputs, render, lambda session: (session.default_model(), DEFAULT_TEXT, "", None),
+               inputs=inputs[:-1])
     return c
 
 
@@ -214,6 +220,7 @@ def build_embeddings(ctx: AppContext) -> dict:
 
     for ev in (c["run"].click, ctx.picker.change, ctx.step.release):
         ev(embeddings_ui, [ctx.picker, ctx.step, ctx.lang], outputs, **QUIET)
-    ctx.redraw("embeddings", outputs, render, lambda session: (session.default_model(), None))
+    ctx.redraw("embeddings", outputs, render, lambda session: (session.default_model(), None),
+               inputs=[ctx.picker, ctx.step])
     return c
 

@@ -21,9 +21,12 @@ S = {
     "layers.too_short": ("Give a text of at least 2 characters: the first has no context, so characters are scored "
                          "from the second on.",
                          "请给出至少 2 个字符的文本:第一个字符没有上下文,从第二个字符起才计算损失。"),
-    "layers.no_corpus": ("tiny-shakespeare is not on this server, so there is no validation split to take a passage "
-                         "from. Paste any text instead.",
-                         "服务器上没有 tiny-shakespeare,无法从验证集取段落。请直接粘贴一段文本。"),
+    "layers.no_corpus": ("tiny-shakespeare is not on this server ({why}), so there is no validation split to take a "
+                         "passage from. Paste any text instead. {how}",
+                         "服务器上没有 tiny-shakespeare({why}),无法从验证集取段落。请直接粘贴一段文本。{how}"),
+    "layers.corpus_downloading": ("Downloading tiny-shakespeare (1.1 MB)… press the button again in a moment, or "
+                                  "paste any text.",
+                                  "正在下载 tiny-shakespeare(1.1 MB)……请稍后再点一次按钮,或直接粘贴一段文本。"),
     # logit lens
     "lens.run": ("Read every layer", "逐层读出"),
     "lens.intro": ("The residual stream `x` (B, T, C) is read after the embeddings (`tok_emb + pos_emb`) and after "

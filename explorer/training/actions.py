@@ -1,4 +1,5 @@
 """The Train tab's actions on a Session, shared by the UI and the API; status() says where a run stands."""
+import os
 import shutil
 import zipfile
 from dataclasses import asdict
@@ -15,6 +16,7 @@ from ..models import upload_name
 from ..session import Session, SessionStore
 from .fields import build_configs
 from .job import State, TrainingJob
+from .memory import MemoryBudget
 from .pool import SlotPool
 from .state import TrainState
 
@@ -26,6 +28,11 @@ STEP_TIMEOUT = 60.0
 def pool_of(store: SessionStore) -> SlotPool:
     """The server's training slots, shared by every visitor of this app."""
     return store.resource("pool", lambda limits: SlotPool(limits.max_trainings, limits.max_queue))
+
+
+def memory_of(store: SessionStore) -> MemoryBudget:
+    """The server's memory budget: paused runs go to disk past it (memory.py)."""
+    return store.resource("memory", lambda limits: MemoryBudget(limits.max_memory_mb))
 
 
 def load_corpus(source: str, file_path=None, text: str | None = None) -> CharDataset:
@@ -70,8 +77,8 @@ def _new_job(session: Session, model_type: str, values: dict, corpus: tuple, pau
     st = session.state(TrainState)
     run = st.new_run(session.next_number(), model_cfg, train_cfg, dataset.name, dataset.tokenizer.vocab_size)
     budget = session.limits.snapshot_mb * 2**20
-    st.job = TrainingJob(run, dataset, pool, start_paused=paused,
-                         on_snapshot=lambda: st.fit_snapshots(budget)).start()
+    st.job = TrainingJob(run, dataset, pool, start_paused=paused, on_snapshot=lambda: st.fit_snapshots(budget),
+                         memory=memory_of(session.store), save_dir=session.tmpdir).start()
     return st.job
 
 
@@ -157,6 +164,8 @@ def status(session: Session, lang: str) -> dict:
         "eta": round(eta, 1) if eta is not None else None, "queue_position": position,
         "sample_step": last[0], "sample": last[1], "model_key": f"session:{run.id}",
         "error": job.error if job is not None else None,
+        "saved": job is not None and job.saved is not None,  # paused, on disk (memory.py); Resume continues
+        "model_step": run.model_step if run.model is not None else None,  # its weights are an earlier snapshot's
     }
     out["message"] = message(out, lang)
     return out
@@ -170,9 +179,13 @@ def message(st: dict, lang: str) -> str:
             return t("status.starting", lang, label=st["label"])
         return t("status.queued", lang, position=st["queue_position"])
     if state == "failed":
-        return t("status.failed", lang, detail=t(f"error.{st['error'] or 'internal'}", lang))
+        detail = t(f"error.{st['error'] or 'internal'}", lang)
+        if st.get("model_step") is not None:  # its last snapshot is in the picker
+            return t("status.failed_kept", lang, detail=detail, step=st["model_step"])
+        return t("status.failed", lang, detail=detail)
     val = f"{st['val_loss']:.3f}" if st["val_loss"] is not None else "–"
-    return t(f"status.{state}", lang, label=st["label"], step=st["step"], max_iters=st["max_iters"], val=val)
+    key = "status.paused_saved" if state == "paused" and st.get("saved") else f"status.{state}"
+    return t(key, lang, label=st["label"], step=st["step"], max_iters=st["max_iters"], val=val)
 
 
 def save(session: Session, run_id: str | None = None) -> Path:
@@ -182,14 +195,19 @@ def save(session: Session, run_id: str | None = None) -> Path:
         run = st.run(run_id)
         model = st.run_model(run)
         ev = run.evals[-1] if run.evals else (None, None, None)
-        name = f"gpt-explorer-{run.id}-step{run.steps}"
+        name = f"gpt-explorer-{run.id}-step{run.weights_step}"
         folder = session.tmpdir() / name
-        save_checkpoint(folder, model, run.tokenizer, step=run.steps, train_loss=ev[1], val_loss=ev[2],
+        save_checkpoint(folder, model, run.tokenizer, step=run.weights_step, train_loss=ev[1], val_loss=ev[2],
                         train=asdict(run.train_cfg), corpus=run.corpus, source="GPT Explorer",
                         timeline=run.timeline)
         archive = folder.with_suffix(".zip")
-        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
-            for f in sorted(folder.iterdir()):
-                zf.write(f, f"{name}/{f.name}")
-        shutil.rmtree(folder, ignore_errors=True)
+        part = archive.with_name(f".{archive.name}.part")  # renamed into place whole: never half a zip
+        try:
+            with zipfile.ZipFile(part, "w", zipfile.ZIP_DEFLATED) as zf:
+                for f in sorted(folder.iterdir()):
+                    zf.write(f, f"{name}/{f.name}")
+            os.replace(part, archive)
+        finally:
+            part.unlink(missing_ok=True)
+            shutil.rmtree(folder, ignore_errors=True)
         return archive

@@ -10,7 +10,7 @@ from gradio.data_classes import FileData
 from ..checks import checked, choice
 from ..context import AppContext
 from ..errors import user_errors
-from ..groups import INSPECT, STATUS, TRAIN_CONTROL, TRAIN_STEP
+from ..groups import LONG, STATUS, TRAIN_CONTROL, TRAIN_STEP
 from . import actions
 from .fields import APP_PRESETS, FIELDS, MODEL_TYPES, preset_values
 from .figures import downsample
@@ -108,5 +108,5 @@ def register(ctx: AppContext) -> None:
     gr.api(checked(train_status), api_name="train_status", **STATUS)
     gr.api(checked(train_history), api_name="train_history", **STATUS)
     gr.api(checked(presets), api_name="presets", **STATUS)
-    gr.api(checked(save_checkpoint), api_name="save_checkpoint", **INSPECT)
+    gr.api(checked(save_checkpoint), api_name="save_checkpoint", **LONG)
 

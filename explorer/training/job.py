@@ -2,15 +2,19 @@
 import gc
 import itertools
 import logging
+import shutil
 import signal
 import threading
 import time
 from dataclasses import replace
 from enum import Enum
+from pathlib import Path
 
 import torch
 
+from model.checkpoint import load_checkpoint
 from model.gpt import build_model
+from model.timeline import load_into
 
 from . import worker as train_worker
 from .spawn import CTX
@@ -20,6 +24,7 @@ from .run import Run
 log = logging.getLogger("explorer")
 _job_ids = itertools.count(1)
 STOP_SECONDS = 3.5  # how long a stopped run's process may take to finish its step, send its weights and exit
+SAVE_SECONDS = 120.0  # how long a paused run's process may take to write its training state and exit
 
 
 class State(str, Enum):
@@ -35,16 +40,20 @@ class State(str, Enum):
         return self in (State.QUEUED, State.RUNNING, State.PAUSED)
 
 class TrainingJob:
-    """Trains one Run in a child process; start/pause/resume/step/stop are safe from any thread.
+    """Trains one Run in a child process; start/pause/resume/step/stop/evict are safe from any thread.
 
     A control thread here waits for a training slot and tells the child what to do; a reader
-    thread applies the child's events (steps, evaluations, samples) to the Run.
+    thread applies the child's events (steps, evaluations, samples) to the Run. A paused run may be
+    evicted: its process writes its training state to disk and ends, and the next Resume or Step
+    starts a process from that state (memory.py decides when).
     """
 
     def __init__(self, run: Run, dataset, pool: SlotPool, start_paused: bool = False, target=None,
-                 on_snapshot=None):
+                 on_snapshot=None, memory=None, save_dir=None):
         self.run, self.dataset, self.pool = run, dataset, pool
         self.on_snapshot = on_snapshot  # called after each snapshot joins the run's timeline
+        self.memory = memory      # the server's MemoryBudget (memory.py), or None: never evicted
+        self._save_dir = save_dir  # callable -> the folder an evicted run's state is written under
         self.id = f"job-{next(_job_ids)}"  # unique in the server (run ids are per session)
         self.state = State.PAUSED if start_paused else State.QUEUED
         self.error: str | None = None  # "memory" or "internal" once FAILED
@@ -64,10 +73,17 @@ class TrainingJob:
         self._final: bytes | None = None     # the weights the child sent when it ended
         self._snapshots: dict[int, bytes | None] = {}
         self._snapshot_ids = itertools.count(1)
+        self.saved: Path | None = None     # the training state on disk while the run has no process
+        self.paused_since = time.monotonic()  # when it last came to rest (the longest idle is evicted first)
+        self._evict = False                # eviction asked for; the control thread does it
+        self._exited = False               # the child ended after saving its state
+        self._save_reply: tuple | None = None  # (folder or None, traceback or None) from the child
         self.thread = threading.Thread(target=self._work, name=f"train-{run.id}", daemon=True)
 
     # commands -------------------------------------------------------------------------------
     def start(self) -> "TrainingJob":
+        if self.memory is not None:
+            self.memory.track(self)
         self.thread.start()
         return self
 
@@ -105,8 +121,9 @@ class TrainingJob:
 
     @property
     def pid(self) -> int | None:
-        """The training process's id, once it has started."""
-        return self._proc.pid if self._proc is not None else None
+        """The training process's id, once it has started (None while the run is on disk)."""
+        proc = self._proc  # read once: an eviction may clear it from another thread
+        return proc.pid if proc is not None else None
 
     @property
     def threads(self) -> int | None:
@@ -114,22 +131,42 @@ class TrainingJob:
         return self._threads
 
     def process_alive(self) -> bool:
-        return self._proc is not None and self._proc.is_alive()
+        proc = self._proc
+        return proc is not None and proc.is_alive()
+
+    def evictable(self) -> bool:
+        """Paused, with a process that holds memory (a run being saved or resumed is not)."""
+        return (self.state == State.PAUSED and not self._evict and not self._wanted() and self.saved is None
+                and self._save_dir is not None and self.process_alive() and self.started)
+
+    def evict(self, timeout: float = SAVE_SECONDS) -> bool:
+        """Write the paused run's training state (weights, optimizer, step, random state) to disk and end
+        its process, freeing its memory; Resume or Step then continues from it as if it never left.
+        False when the run is not paused (or was resumed meanwhile) or the state could not be written."""
+        with self._cond:
+            if not self.evictable():
+                return False
+            self._evict = True
+            self._cond.notify_all()
+            self._cond.wait_for(lambda: not self._evict, timeout)
+            return self.saved is not None
 
     def snapshot_model(self, timeout: float = 30.0):
         """A copy of the model as it is now, in eval mode, safe to use while training goes on."""
         if self.run.model is not None:
             return self.run.model
+        if self.saved is not None:
+            return self._saved_model()
         if not self.started or self._ended:
             return None
         rid = next(self._snapshot_ids)
         if not self._send(("snapshot", rid)):
-            return None
-        with self._cond:  # the child answers between two steps
-            if not self._cond.wait_for(lambda: rid in self._snapshots or self._ended, timeout):
+            return self._saved_model()
+        with self._cond:  # the child answers between two steps (or ends, if it was being evicted)
+            if not self._cond.wait_for(lambda: rid in self._snapshots or self._ended or self._exited, timeout):
                 return None
             weights = self._snapshots.pop(rid, None)
-        return self._model(weights) if weights else self.run.model
+        return self._model(weights) if weights else (self.run.model or self._saved_model())
 
     # control thread -------------------------------------------------------------------------
     def _wanted(self) -> bool:
@@ -139,9 +176,18 @@ class TrainingJob:
         try:
             while not self._stop.is_set() and not self._ended:
                 with self._cond:
-                    self._cond.wait_for(lambda: self._stop.is_set() or self._wanted(), 0.5)
+                    self._cond.wait_for(lambda: self._stop.is_set() or self._wanted() or self._evict, 0.5)
                 if self._stop.is_set():
                     break
+                if self._evict:
+                    try:
+                        if not self._wanted():  # a Resume that came meanwhile wins
+                            self._save_and_end()
+                    finally:
+                        with self._cond:
+                            self._evict = False
+                            self._cond.notify_all()
+                    continue
                 if not self._wanted():
                     continue
                 self._set_state(State.QUEUED)
@@ -165,16 +211,47 @@ class TrainingJob:
             self._finish()
 
     def _spawn(self) -> None:
-        ds = self.dataset
+        """Start the child: on the dataset (the first time), or from the state an eviction saved."""
+        ds, saved = self.dataset, self.saved
+        self._save_reply, self._exited = None, False  # what an earlier eviction left: this process is new
         self._conn, child = CTX.Pipe()
-        ids = torch.cat([ds.train_data, ds.val_data]).numpy()  # numpy: pickled as bytes, not shared memory
-        args = (child, self._stop, self.run.model_cfg, self.run.train_cfg, ds.text, ds.tokenizer.chars, ds.name,
-                ids, self._threads)
+        if saved is None:
+            ids = torch.cat([ds.train_data, ds.val_data]).numpy()  # numpy: pickled as bytes, not shared memory
+            corpus = (ds.text, ds.tokenizer.chars, ds.name, ids)
+        else:
+            corpus = ("", [], "", None)  # the child reads the text from the saved folder
+        args = (child, self._stop, self.run.model_cfg, self.run.train_cfg, *corpus, self._threads,
+                str(saved) if saved else None)
         self._proc = CTX.Process(target=self._target, args=args, name=f"train-{self.run.id}", daemon=True)
         self._proc.start()
         child.close()
         self.dataset = None  # the child has its own copy
-        threading.Thread(target=self._read, name=f"train-{self.run.id}-events", daemon=True).start()
+        threading.Thread(target=self._read, args=(self._conn, self._proc),
+                         name=f"train-{self.run.id}-events", daemon=True).start()
+
+    def _save_and_end(self) -> None:
+        """Eviction, on the control thread (so a Resume cannot interleave): the idle child writes its
+        state to a folder of the session's and exits; the next _spawn starts from that folder."""
+        folder = Path(self._save_dir()) / f"{self.run.id}-state"
+        with self._cond:
+            self._save_reply, self._exited = None, False
+        if not self._send(("save", str(folder))):
+            return
+        with self._cond:
+            self._cond.wait_for(lambda: self._ended or self._save_reply is not None and (
+                self._save_reply[0] is None or self._exited), SAVE_SECONDS)
+            reply, exited = self._save_reply, self._exited
+        if reply is None or reply[0] is None or not exited:
+            if reply is not None and reply[1]:
+                log.error("training run %s: its state could not be saved:\n%s", self.run.id, reply[1])
+            return  # it keeps its process (or has ended: _work sees that)
+        self._proc.join(5)
+        with self._cond:
+            self._proc = self._conn = None
+            self.started, self.saved = False, folder
+            self.run.version += 1  # its status now says "saved to disk"
+            self._cond.notify_all()
+        gc.collect()
 
     def _drive(self) -> None:
         """Relay run/step/pause to the child until it is idle with nothing wanted, stopped or ended."""
@@ -216,9 +293,8 @@ class TrainingJob:
                 return False
 
     # reader thread --------------------------------------------------------------------------
-    def _read(self) -> None:
+    def _read(self, conn, proc) -> None:
         """Apply the child's events to the Run until it ends (or dies)."""
-        conn = self._conn
         while True:
             try:
                 msg = conn.recv()
@@ -245,6 +321,11 @@ class TrainingJob:
                     self._idle = msg[1]
                 elif kind == "ready":
                     self.started = True
+                    if self.saved is not None:  # a resumed process has read its state: the folder goes
+                        shutil.rmtree(self.saved, ignore_errors=True)
+                        self.saved = None
+                elif kind == "saved":
+                    self._save_reply = (msg[1], msg[2])
                 elif kind == "snapshot":
                     self._snapshots[msg[1]] = msg[2]
                 elif kind == "final":
@@ -255,12 +336,14 @@ class TrainingJob:
                     self._fail(msg[1])
                 self._cond.notify_all()
         conn.close()
-        self._proc.join(5)
+        proc.join(5)
         with self._cond:
-            if not self._ended and self._killed:
+            if not self._ended and self._save_reply is not None and self._save_reply[0]:
+                self._exited = True  # it saved its state and ended, as asked
+            elif not self._ended and self._killed:
                 self._ended = "stopped"
             elif not self._ended:  # died without a word: the kernel's OOM killer sends SIGKILL
-                code = self._proc.exitcode
+                code = proc.exitcode
                 log.error("training run %s: its process ended with exit code %s", self.run.id, code)
                 self._fail("memory" if code == -signal.SIGKILL else "internal")
             self._cond.notify_all()
@@ -284,12 +367,36 @@ class TrainingJob:
         model.load_state_dict(train_worker.from_bytes(weights))
         return model.eval()
 
+    def _saved_model(self):
+        """The model from the state an eviction wrote (None if there is none)."""
+        saved = self.saved
+        if saved is None:
+            return None
+        try:
+            return load_checkpoint(saved)[0]  # the training state's folder is a checkpoint (model/resume.py)
+        except (OSError, ValueError):  # resumed (and the folder removed) meanwhile
+            return None
+
+    def _last_snapshot_model(self):
+        """The model at the run's latest timeline snapshot, when its process died without its weights."""
+        timeline = self.run.timeline
+        if not len(timeline):
+            return None
+        snap = timeline.snapshots[-1]
+        model = build_model(replace(self.run.model_cfg, vocab_size=self.run.vocab_size))
+        self.run.model_step = snap.step
+        return load_into(model, snap).eval()
+
     def _set_state(self, state: State) -> None:
         with self._cond:
             if self.state != state:
                 self.state = state
                 self.run.version += 1
+                if state == State.PAUSED:
+                    self.paused_since = time.monotonic()
             self._cond.notify_all()
+        if state == State.PAUSED and self.memory is not None:
+            self.memory.check_soon()  # a run just came to rest: the budget may want it on disk
 
     def _finish(self) -> None:
         """Wait (briefly) for the child's last weights, keep them as the run's model, end the child."""
@@ -305,11 +412,18 @@ class TrainingJob:
                 self._killed = True
                 self._proc.kill()
                 self._proc.join(1)
-        if self._final is not None:
-            try:
+        try:
+            if self._final is not None:
                 self.run.model = self._model(self._final)
-            except Exception:  # noqa: BLE001 -- the run keeps its curves, without a model
-                log.exception("training run %s: its weights could not be loaded", self.run.id)
+            else:  # stopped while on disk, or the process died (killed): the last weights known
+                self.run.model = self._saved_model() or self._last_snapshot_model()
+        except Exception:  # noqa: BLE001 -- the run keeps its curves, without a model
+            log.exception("training run %s: its weights could not be loaded", self.run.id)
+        if self.saved is not None:
+            shutil.rmtree(self.saved, ignore_errors=True)
+            self.saved = None
+        if self.memory is not None:
+            self.memory.untrack(self)
         self._final, self._snapshots, self.dataset = None, {}, None
         self._set_state({"done": State.DONE, "failed": State.FAILED}.get(self._ended, State.STOPPED))
         gc.collect()

@@ -24,6 +24,7 @@ class Run:
         self.wall = 0.0      # seconds spent training, evaluating and sampling (pauses excluded)
         self.recent: deque[tuple[float, int]] = deque(maxlen=40)  # (wall time, step) every 0.25 s
         self.model = None    # set when the run ends; the live model is the job's
+        self.model_step = None  # the step of model's weights when they are an earlier snapshot (process died)
         self.tokenizer = None
         self.version = 0     # bumped on every change, so the UI redraws only when needed
         self.timeline = Timeline()  # float16 weights at step 0 and each evaluation (model/timeline.py)
@@ -31,6 +32,11 @@ class Run:
     @property
     def label(self) -> str:
         return f"run {self.number} · {self.model_cfg.model_type}"
+
+    @property
+    def weights_step(self) -> int:
+        """The step the run's model (as the picker offers it) was trained to."""
+        return self.steps if self.model_step is None else self.model_step
 
     def record(self, step_log) -> None:
         i = step_log.step - 1

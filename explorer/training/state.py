@@ -82,10 +82,11 @@ class TrainState:
     def model_choices(self, lang: str) -> list[tuple[str, str]]:
         choices = []
         for run in list(self.kept.values()):
-            if run.model is None and not (self.job and self.job.run is run and run.steps > 0):
+            live = self.job is not None and self.job.run is run and self.job.state.live
+            if run.model is None and not (live and run.steps > 0):
                 continue
             val = f" · val {run.evals[-1][2]:.2f}" if run.evals else ""
-            choices.append((t("picker.run", lang, label=run.label, step=run.steps) + val, f"session:{run.id}"))
+            choices.append((t("picker.run", lang, label=run.label, step=run.weights_step) + val, f"session:{run.id}"))
         return choices
 
     def model_info(self, name: str, key: str) -> dict:
@@ -94,7 +95,7 @@ class TrainState:
         return {"key": key, "kind": "session", "name": run.label, "model_type": mc.model_type,
                 "params": count_params(mc), "block_size": mc.block_size, "n_embd": mc.n_embd,
                 "n_head": mc.n_head, "n_layer": mc.n_layer, "vocab_size": mc.vocab_size,
-                "step": run.steps, "train_loss": ev[1], "val_loss": ev[2], "corpus": run.corpus,
+                "step": run.weights_step, "train_loss": ev[1], "val_loss": ev[2], "corpus": run.corpus,
                 "config": asdict(mc)}
 
     def get_model(self, name: str) -> tuple:
@@ -109,9 +110,6 @@ class TrainState:
         return replace(run.model_cfg, vocab_size=run.vocab_size), run.tokenizer
 
     # the session's life ------------------------------------------------------------------------
-    def busy(self) -> bool:
-        return self.job is not None and self.job.state.value == "running"
-
     def close(self) -> None:
         """Stop the training (within a step) and let go of the runs."""
         job, self.job = self.job, None

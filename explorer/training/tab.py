@@ -5,7 +5,7 @@ import gradio as gr
 from .. import corpus
 from ..context import AppContext
 from ..errors import Refusal, user_errors
-from ..groups import INSPECT, QUIET, STATUS, TRAIN_CONTROL, TRAIN_STEP
+from ..groups import LONG, QUIET, STATUS, TRAIN_CONTROL, TRAIN_STEP
 from ..i18n import t
 from ..limits import count_params, step_gflop
 from ..session import Session
@@ -140,7 +140,7 @@ def _wire(ctx: AppContext, c: dict, fields: dict) -> None:
         with user_errors(lang):
             return gr.File(value=str(actions.save(ctx.session(request))), visible=True)
 
-    c["save"].click(save, [ctx.lang], [c["saved"]], **INSPECT, show_progress="minimal", api_visibility="private")
+    c["save"].click(save, [ctx.lang], [c["saved"]], **LONG, show_progress="minimal", api_visibility="private")
 
     def on_preset(preset: str, lang: str):
         """The preset's values in every field, and the line that describes them (said here, from the values
@@ -154,6 +154,8 @@ def _wire(ctx: AppContext, c: dict, fields: dict) -> None:
 
     c["preset"].input(on_preset, [c["preset"], ctx.lang], [c["model_type"], *fields.values(), c["config_note"]],
                       **QUIET)
+    # a link names the preset (never a run): opening it fills the form as picking the preset does
+    ctx.linkable("preset", c["preset"], also=([c["model_type"], *fields.values(), c["config_note"]], on_preset))
 
     def on_model_type(model_type: str, preset: str, lang: str):
         wanted = "bigram" if model_type == "bigram" else (preset if preset != "bigram" else "gpt-classroom")

@@ -66,6 +66,12 @@ S = {
     "status.stopped": ("Stopped {label} at step {step}, val loss {val}. Its model is in the model picker.",
                        "{label} 已停止于第 {step} 步,验证集损失 {val}。它的模型已加入模型列表。"),
     "status.failed": ("The run failed: {detail}", "训练失败:{detail}"),
+    "status.failed_kept": ("The run failed: {detail} Its model as of step {step} is in the model picker.",
+                           "训练失败:{detail} 它在第 {step} 步时的模型已加入模型列表。"),
+    "status.paused_saved": ("Paused {label} at step {step} of {max_iters}; saved to disk to free the server's "
+                            "memory. Resume, Step, or Stop: it continues exactly where it stopped.",
+                            "{label} 已暂停于第 {step}/{max_iters} 步,并已存到磁盘以释放服务器内存。"
+                            "可继续、单步或停止:它会从停下的地方原样继续。"),
     "stat.step": ("Step", "步数"),
     "stat.elapsed": ("Elapsed", "用时"),
     "stat.tokens": ("Tokens/s", "token/秒"),

@@ -3,6 +3,7 @@ training throughput: the lecture's gpt.py training step vs ours (model.train.Tra
 interleaved in one process, on 2 threads. not a pytest file: run it directly.
 
     python tests/benchmarks/train_throughput.py [--quick] [--parity] [--dtype auto] [--data PATH]
+    python tests/benchmarks/train_throughput.py --ddp [--quick] [--dtype auto] [--data PATH]
 
 progress goes to stderr; the last stdout line is one JSON object.
 
@@ -10,9 +11,16 @@ note: "lecture" has dropout 0.2, and on the CPU scaled_dot_product_attention wit
 falls back to its math kernel (the T x T matrix is materialised, as in the lecture), so ours
 gains less there from the fused attention than in "classroom" (dropout 0, flash kernel).
 the wall clock is shared: on a busy machine both sides slow down, the ratios hold up better.
+
+--ddp instead times python -m model.train under torchrun (gloo) with 1 and 2 processes on the same 2
+cores (2 threads for one process, 1 each for two; each process trains its own batch of 32): tokens/s
+of all processes together. on 2 cores expect no speed-up: two processes share the cores one used and
+add a gradient all-reduce a step; the mode checks the path that scales to more machines.
 """
 import argparse
 import json
+import os
+import subprocess
 import sys
 import time
 from dataclasses import replace
@@ -133,6 +141,24 @@ def parity(dataset, steps, eval_iters):
     return out
 
 
+def ddp(data, dtype, iters):
+    """tokens/s (all ranks) of the CLI's gpt-classroom under torchrun with 1 and 2 processes"""
+    out = {}
+    env = {**os.environ, 'PYTHONPATH': str(HERE.parents[1])}
+    for n in (1, 2):
+        cmd = [sys.executable, '-m', 'torch.distributed.run', '--standalone', f'--nproc_per_node={n}',
+               '-m', 'model.train', '--preset', 'gpt-classroom', '--max-iters', str(iters), '--eval-interval', '0',
+               '--eval-iters', '1', '--dtype', dtype, '--threads', str(2 // n), *(['--data', data] if data else [])]
+        r = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=HERE.parents[1])
+        if r.returncode:
+            raise SystemExit(f"torchrun with {n} process(es) failed:\n{r.stderr[-2000:]}")
+        rate = json.loads(r.stdout.strip().splitlines()[-1])['tokens_per_s']
+        out[f'ddp_{n}_tokens_per_s'] = rate
+        log(f"[ddp] {n} process(es) x {2 // n} thread(s): {rate:.0f} tok/s over {iters} steps")
+    out['ddp_speedup'] = round(out['ddp_2_tokens_per_s'] / out['ddp_1_tokens_per_s'], 3)
+    return out
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--quick', action='store_true', help='very few steps, for smoke-testing')
@@ -140,7 +166,14 @@ def main():
     p.add_argument('--dtype', default='auto', choices=['auto', 'float32', 'bfloat16'],
                    help="ours' dtype (default auto: bf16 where the CPU has native bf16)")
     p.add_argument('--data', help='corpus file (default: $GPT_EXPLORER_CORPUS, then the cache)')
+    p.add_argument('--ddp', action='store_true', help='only tokens/s under torchrun with 1 and 2 processes')
     args = p.parse_args()
+    if args.ddp:
+        t_start = time.perf_counter()
+        result = ddp(args.data, args.dtype, iters=10 if args.quick else 100)
+        result.update(dtype=args.dtype, seconds=round(time.perf_counter() - t_start, 1))
+        print(json.dumps(result))
+        return
     torch.set_num_threads(2)
     dataset = CharDataset.from_path(args.data)
 

@@ -5,6 +5,7 @@ import gradio as gr
 from model.data import CharDataset
 from model.lecture.batches import draw, examples, get_batch
 
+from ... import corpus as shared
 from ...context import AppContext
 from ...errors import Refusal, user_errors
 from ...groups import QUIET_INSPECT
@@ -57,6 +58,8 @@ def build(ctx: AppContext) -> dict:
     c["tensors"] = gr.HTML("", elem_id="lec-batches-tensors")
     c["examples"] = gr.HTML("", elem_id="lec-batches-examples")
     code_panel(ctx, c, "lec-batches", get_batch, CharDataset.get_batch, draw, examples)
+    for name in ("B", "T", "seed", "split"):
+        ctx.linkable(name, c[name])
     _wire(ctx, c)
     return c
 
@@ -86,4 +89,5 @@ def _wire(ctx: AppContext, c: dict) -> None:
     c["seed"].submit(lecture_batches_ui, inputs, outputs, **QUIET_INSPECT)
     c["next"].click(lecture_batches_next_ui, inputs, [c["seed"], *outputs], **QUIET_INSPECT)
     # the last batch again in the new language (the lecture's on page load)
-    ctx.redraw(VIEW, outputs, lambda session, *args: render(*args), default=lambda session: DEFAULTS)
+    shared.redraw(ctx, VIEW, outputs, lambda session, *args: render(*args),  # and when the corpus lands
+                  default=lambda session: DEFAULTS, inputs=inputs[:-1])

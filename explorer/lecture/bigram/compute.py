@@ -27,11 +27,12 @@ DEFAULT_ROW = "q"
 
 # what the views compute on ------------------------------------------------------------------
 def dataset() -> CharDataset:
-    """tiny-shakespeare, encoded and split as the lecture does (the one shared copy); never downloaded here."""
+    """tiny-shakespeare, encoded and split as the lecture does (the one shared copy); never downloaded here
+    ("downloading…" while the server fetches it)."""
     try:
         return corpus.shakespeare(download=False)
-    except CorpusError:
-        raise Refusal("lec.bigram.no_corpus") from None
+    except CorpusError as e:
+        raise corpus.refusal("lec.bigram.no_corpus", e) from None
 
 
 def trained(session: Session) -> tuple[BigramLanguageModel, list[str]]:

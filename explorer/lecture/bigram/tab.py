@@ -10,11 +10,13 @@ from model.data import CharDataset
 from model.lecture.bigram import (bigram_table, cross_entropy, fresh_bigram, generate, loss_chain, row_entropy,
                                   uniform_loss)
 
+from ... import checks, corpus, links
 from ...context import AppContext
 from ...errors import Refusal, user_errors
 from ...groups import QUIET_INSPECT
 from ...i18n import t
 from ...limits import MAX_SEED
+from ...memo import SharedMemo, shared_views
 from ...session import Session
 from ...views import refusal_html
 from ..code import code_panel
@@ -22,6 +24,7 @@ from . import compute as C, figures as F
 from .compute import B, BASE_B, MAX_NEW_TOKENS, T, seed_of
 
 log = logging.getLogger("explorer")
+VIEWS = SharedMemo(64)  # the assets' bigram and a fresh one from a seed: the same views for every visitor
 
 
 @dataclass
@@ -133,6 +136,11 @@ def build(ctx: AppContext) -> dict:
         c["again"] = L.make(gr.Button, text="lec.bigram.again", variant="primary", elem_id="lec-bigram-again",
                             min_width=200, scale=0)
     c["samples"] = gr.HTML("", elem_id="lec-bigram-samples")
+    for key, name in (("which", "which"), ("table", "view"), ("init", "init_seed"), ("chain", "chain_which"),
+                      ("bseed", "batch_seed"), ("b", "b"), ("t", "t"), ("sseed", "sample_seed"), ("length", "length")):
+        ctx.linkable(key, c[name], store=links.into(BigramState, name))
+    ctx.linkable("row", c["row"], lambda text, env: checks.text(text, "row", 1) or C.DEFAULT_ROW,
+                 default=C.DEFAULT_ROW, store=links.into(BigramState, "row"))
     _wire(ctx, c)
     code_panel(ctx, c, "lec-bigram", BigramLanguageModel, fresh_bigram, bigram_table, loss_chain, cross_entropy,
                uniform_loss, row_entropy, generate, CharDataset.get_batch)
@@ -156,23 +164,28 @@ def _wire(ctx: AppContext, c: dict) -> None:
     def table(session, which, view, init_seed, row, lang) -> list:
         s = session.state(BigramState)
         s.which, s.view, s.init_seed, s.row = which, view, init_seed, row
-        out = _guard(lambda: table_view(session, which, view, init_seed, row, lang), 3, lang)
+        out = _guard(lambda: shared_views(VIEWS, (session.assets, "table", which, view, init_seed, row, lang),
+                                         lambda: table_view(session, which, view, init_seed, row, lang)), 3, lang)
         return out[:3] + [gr.skip() if out[3] is None else out[3]]
 
     def chain(session, which, batch_seed, b, t_, init_seed, lang) -> list:
         s = session.state(BigramState)
         s.chain_which, s.batch_seed, s.b, s.t, s.init_seed = which, batch_seed, b, t_, init_seed
-        return _guard(lambda: chain_view(session, which, batch_seed, b, t_, init_seed, lang), 3, lang)
+        return _guard(lambda: shared_views(VIEWS, (session.assets, "chain", which, batch_seed, b, t_, init_seed, lang),
+                                           lambda: chain_view(session, which, batch_seed, b, t_, init_seed, lang)),
+                      3, lang)
 
     def base(session, batch_seed, init_seed, lang) -> list:
-        return _guard(lambda: baseline_view(session, batch_seed, init_seed, lang), 2, lang)
+        return _guard(lambda: shared_views(VIEWS, (session.assets, "base", batch_seed, init_seed, lang),
+                                           lambda: baseline_view(session, batch_seed, init_seed, lang)), 2, lang)
 
     def sample(session, seed, length, init_seed, lang) -> str:
         s = session.state(BigramState)
         s.sample_seed, s.length, s.init_seed = seed, length, init_seed
         with user_errors(lang):
             try:
-                return sample_view(session, seed, length, init_seed, lang)
+                return shared_views(VIEWS, (session.assets, "sample", seed, length, init_seed, lang),
+                                    lambda: sample_view(session, seed, length, init_seed, lang))
             except Refusal as e:
                 return refusal_html(e, lang)
 
@@ -231,5 +244,5 @@ def _wire(ctx: AppContext, c: dict) -> None:
                 out += [gr.skip()] * len(outs)
         return out
 
-    ctx.redraw("lecture.bigram", table_out + chain_out + base_out + [c["samples"]], render,
-               default=lambda session: ())
+    corpus.redraw(ctx, "lecture.bigram", table_out + chain_out + base_out + [c["samples"]], render,
+                  default=lambda session: ())  # and again when the corpus lands

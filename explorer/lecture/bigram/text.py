@@ -114,10 +114,8 @@ S = {
         "这里没有已训练的 Bigram 检查点(assets/bigram 缺失或无法读取);未训练的 Bigram 仍然可用。"
         "可以这样训练一个:python -m model.train --preset bigram --out assets/bigram"),
     "lec.bigram.no_corpus": (
-        "The tiny-shakespeare corpus is not on this server, so there is no batch to compute a loss on. "
-        "Set GPT_EXPLORER_CORPUS=/path/to/input.txt and restart.",
-        "服务器上没有 tiny-shakespeare 语料,因此没有批次可以计算损失。"
-        "请设置 GPT_EXPLORER_CORPUS=/path/to/input.txt 后重启。"),
+        "The tiny-shakespeare corpus is not on this server ({why}), so there is no batch to compute a loss on. {how}",
+        "服务器上没有 tiny-shakespeare 语料({why}),因此没有批次可以计算损失。{how}"),
     "lec.bigram.vocab_mismatch": (
         "The trained bigram's vocabulary ({n} characters) differs from the corpus's ({m}); pick the untrained "
         "bigram here.",

@@ -43,12 +43,13 @@ _lock = threading.Lock()
 
 
 def corpus() -> Corpus:
-    """tiny-shakespeare from disk ($GPT_EXPLORER_CORPUS or the cache; never downloaded here), or
-    Refusal("lec.data.no_corpus"). Counted once per dataset; a missing file is looked for again next call."""
+    """tiny-shakespeare from disk ($GPT_EXPLORER_CORPUS or the cache; never downloaded here), or a Refusal:
+    "downloading…" while the server fetches it, else lec.data.no_corpus saying why and how to supply it.
+    Counted once per dataset; a missing file is looked for again next call."""
     try:
         ds = shared.shakespeare(download=False)
-    except CorpusError:
-        raise Refusal("lec.data.no_corpus") from None
+    except CorpusError as e:
+        raise shared.refusal("lec.data.no_corpus", e) from None
     with _lock:
         found = _derived.get(ds)
         if found is None:

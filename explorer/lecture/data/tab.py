@@ -8,6 +8,7 @@ from model.data import CharDataset
 from model.lecture.data import character_counts, corpus_stats, split_at
 from model.tokenizer import CharTokenizer
 
+from ... import corpus as shared
 from ...context import AppContext
 from ...errors import Refusal, user_errors
 from ...groups import QUIET_INSPECT
@@ -68,6 +69,12 @@ def views(lang: str) -> list:
             F.split_html(len(c.text), c.split, len(ds.train_data), len(ds.val_data), c.stats["lines"], lang)]
 
 
+def _encoded(env, text: str) -> None:
+    """A link's text is what the playground encodes on load."""
+    state = env.session.state(DataState)
+    state.kind, state.value = "encode", text
+
+
 def build(ctx: AppContext) -> dict:
     """Lay out the section and wire its events; returns its components by name."""
     L, c = ctx.labels, {}
@@ -91,6 +98,7 @@ def build(ctx: AppContext) -> dict:
     c["split_title"] = L.make(gr.Markdown, text="lec.data.split.title")
     c["split"] = gr.HTML("", elem_id="lec-data-split")
     code_panel(ctx, c, "lec-data", CharTokenizer, CharDataset.__init__, corpus_stats, split_at, character_counts)
+    ctx.linkable("text", c["text"], store=_encoded)
     _wire(ctx, c)
     return c
 
@@ -128,4 +136,4 @@ def _wire(ctx: AppContext, c: dict) -> None:
         return [*views(lang), gr.skip(), text, result]
 
     outputs = [c["stats"], c["vocab"], c["split"], c["ids"], c["text"], c["result"]]
-    ctx.redraw("lecture.data", outputs, render, default=lambda session: ())
+    shared.redraw(ctx, "lecture.data", outputs, render, default=lambda session: ())  # and when the corpus lands

@@ -7,13 +7,8 @@ S = {
         "cut 90/10 into `train_data` and `val_data`.",
         "课程从一个文本文件 tiny-shakespeare 开始。字符级分词器给每个不同的字符一个编号(id);"
         "`encode` 把整段文本变成一长串 id,即 `data`,再按 90/10 切成 `train_data` 和 `val_data`。"),
-    "lec.data.no_corpus": (
-        "tiny-shakespeare is not on this server, so this section has nothing to show yet. Put input.txt at "
-        "assets/cache/tinyshakespeare.txt, or set GPT_EXPLORER_CORPUS=/path/to/input.txt, and reload the page "
-        "(training on tiny-shakespeare in the Train tab downloads it once when the server is online).",
-        "服务器上没有 tiny-shakespeare,这一节暂时无法显示。请把 input.txt 放到 "
-        "assets/cache/tinyshakespeare.txt,或设置 GPT_EXPLORER_CORPUS=/path/to/input.txt,然后刷新页面"
-        "(服务器联网时,在“训练”页用 tiny-shakespeare 训练一次就会下载它)。"),
+    "lec.data.no_corpus": ("tiny-shakespeare is not on this server ({why}), so this section has nothing to show yet. {how}",
+                           "服务器上没有 tiny-shakespeare({why}),这一节暂时无法显示。{how}"),
     "lec.data.source": ("Corpus: {name}", "语料:{name}"),
     "lec.data.stat.chars": ("characters · len(text)", "字符数 · len(text)"),
     "lec.data.stat.lines": ("lines", "行数"),

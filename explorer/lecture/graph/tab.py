@@ -7,11 +7,12 @@ import gradio as gr
 from model.gpt import CausalSelfAttention
 from model.lecture.graph import attend, edges, head_qkv, head_wei, self_and_cross
 
-from ... import checks
+from ... import checks, links
 from ...context import AppContext
 from ...errors import Refusal, user_errors
 from ...groups import QUIET_INSPECT
 from ...i18n import t
+from ...memo import SharedMemo, shared_views
 from ...picker import model_for
 from ...session import Session
 from ...steps import step_of
@@ -21,6 +22,7 @@ from . import figures as fig
 from .compute import DEFAULT_KV, DEFAULT_PROMPT, DEFAULT_THRESHOLD, DEFAULT_TOP_K, MAX_NODES, View, compute
 
 VIEW = "lecture.graph"  # its last arguments, for a language switch
+VIEWS = SharedMemo(32)   # a pretrained model's graphs: the same for every visitor who asks the same
 
 
 def render(view: View, lang: str) -> list:
@@ -86,6 +88,11 @@ def build(ctx: AppContext) -> dict:
     with gr.Row(elem_id="lec-graph-heat"):
         c["self"] = gr.Plot(None, show_label=False, elem_id="lec-graph-self")
         c["cross"] = gr.Plot(None, show_label=False, elem_id="lec-graph-cross")
+    for key, name, check in (("prompt", "prompt", links.prompt), ("kv", "kv", links.prompt),
+                             ("layer", "layer", links.model_range("layer", "n_layer")),
+                             ("head", "head", links.model_range("head", "n_head")), ("topk", "top_k", None),
+                             ("threshold", "threshold", None)):
+        ctx.linkable(key, c[name], check)
     _wire(ctx, c)
     code_panel(ctx, c, "lec-graph", head_wei, edges, head_qkv, attend, self_and_cross,
                CausalSelfAttention.forward_traced)
@@ -99,9 +106,12 @@ def _wire(ctx: AppContext, c: dict) -> None:
 
     def draw(session: Session, key, index, prompt, kv, layer, head, top_k, threshold, lang, reset=False) -> list:
         ctx.remember(session, VIEW, (key, index, prompt, kv, layer, head, top_k, threshold))
+        views = lambda: render(compute(session, key, prompt, kv, layer, head, top_k, threshold, reset,
+                                       step=step_of(session, key, index)), lang)
         try:
-            return render(compute(session, key, prompt, kv, layer, head, top_k, threshold, reset,
-                                  step=step_of(session, key, index)), lang)
+            if isinstance(key, str) and key.startswith("pretrained:"):  # the same for every visitor
+                return shared_views(VIEWS, (session.assets, key, index, prompt, kv, layer, head, top_k, threshold, reset, lang), views)
+            return views()
         except Refusal as e:
             drop = gr.update(visible=e.key == "lec.graph.unknown")
             return [refusal_html(e, lang), drop, None, None, gr.skip(), gr.skip(), "", None, None]
@@ -142,4 +152,4 @@ def _wire(ctx: AppContext, c: dict) -> None:
         """The default prompt with the session's default model."""
         return session.default_model(), None, DEFAULT_PROMPT, DEFAULT_KV, 1, 1, DEFAULT_TOP_K, DEFAULT_THRESHOLD
 
-    ctx.redraw(VIEW, outputs, redraw, default=first_load)
+    ctx.redraw(VIEW, outputs, redraw, default=first_load, inputs=inputs[:-1])

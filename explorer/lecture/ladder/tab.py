@@ -5,11 +5,13 @@ import gradio as gr
 from model.config import LADDER
 from model.gpt import CausalSelfAttention
 
+from ... import links
 from ...context import AppContext
 from ...errors import Refusal, user_errors
-from ...groups import QUIET, QUIET_INSPECT, STATUS, TRAIN_CONTROL
+from ...groups import QUIET, QUIET_INSPECT, QUIET_LONG, STATUS, TRAIN_CONTROL
 from ...i18n import t
 from ...limits import MAX_SEED
+from ...memo import SharedMemo, shared_views
 from ...session import Session
 from ...views import refusal_html
 from ..code import code_panel, source_of
@@ -23,18 +25,25 @@ DEFAULTS = (DEFAULT_PROMPT, 1337, 120)  # prompt, seed, length
 NAMES = [name for name, _, _ in LADDER]
 LECTURE = {name: lecture for name, _, lecture in LADDER}
 TICK = 1.0  # seconds between two looks at a live run
+VIEWS = SharedMemo(16)  # the rungs' samples and tensors for a prompt, seed and length: everyone's
 
 
 def render(session: Session, prompt, seed, length, lang: str, runs=()) -> list:
     """[staircase, table, samples (or the refusal that stopped them), heads, stream, LayerNorm row]."""
     ladder = rungs(session, runs)
     try:
-        text = fig.samples_html(samples(session, prompt, seed, length), lang)
-        an = anatomy(session, prompt)
-        views = [fig.heads_figure(an, lang), fig.stream_figure(an, lang), fig.layer_norm_html(an, lang)]
+        text, *views = shared_views(VIEWS, (session.assets, prompt, seed, length, lang),
+                                    lambda: rung_views(session, prompt, seed, length, lang))
     except Refusal as e:
         text, views = refusal_html(e, lang), [gr.skip()] * 3
     return [fig.staircase(ladder, lang), fig.table_html(ladder, gains(ladder), lang), text, *views]
+
+
+def rung_views(session: Session, prompt, seed, length, lang: str) -> list:
+    """[samples, heads, stream, LayerNorm row]: the checkpoints' own, so the same for every visitor."""
+    an = anatomy(session, prompt)
+    return [fig.samples_html(samples(session, prompt, seed, length), lang),
+            fig.heads_figure(an, lang), fig.stream_figure(an, lang), fig.layer_norm_html(an, lang)]
 
 
 def render_diff(preset: str, lang: str) -> str:
@@ -95,6 +104,8 @@ def build(ctx: AppContext) -> dict:
     c["rung"] = L.make(gr.Dropdown, label="lec.ladder.rung", choices=[(f"lec.ladder.short.{n}", n) for n in NAMES],
                        value=NAMES[4], elem_id="lec-ladder-rung")
     c["diff"] = gr.HTML(render_diff(NAMES[4], "en"), elem_id="lec-ladder-diff")
+    for key in ("prompt", "seed", "length", "rung"):
+        ctx.linkable(key, c[key], links.prompt if key == "prompt" else None)
     _wire(ctx, c)
     code_panel(ctx, c, "lec-ladder", rungs, samples, train, advance, diff)
     return c
@@ -114,9 +125,9 @@ def _wire(ctx: AppContext, c: dict) -> None:
             ctx.remember(session, VIEW, (prompt, seed, length))
             return draw(session, prompt, seed, length, lang)
 
-    c["run"].click(lecture_ladder_ui, inputs, outputs, **QUIET_INSPECT)
-    c["prompt"].submit(lecture_ladder_ui, inputs, outputs, **QUIET_INSPECT)
-    ctx.redraw(VIEW, outputs, draw, lambda session: DEFAULTS)
+    c["run"].click(lecture_ladder_ui, inputs, outputs, **QUIET_LONG)  # a sample from every rung
+    c["prompt"].submit(lecture_ladder_ui, inputs, outputs, **QUIET_LONG)
+    ctx.redraw(VIEW, outputs, draw, lambda session: DEFAULTS, inputs=inputs[:-1])
     ctx.on_language([c["details"]], lambda session, lang: [fig.details_html(details(), lang)])
 
     def dropout_views(session: Session, lang: str) -> list:
@@ -135,7 +146,7 @@ def _wire(ctx: AppContext, c: dict) -> None:
 
     c["rung"].input(lecture_ladder_diff_ui, [c["rung"], ctx.lang], [c["diff"]], **QUIET_INSPECT)
     ctx.redraw(DIFF_VIEW, [c["diff"]], lambda session, preset, lang: [render_diff(preset, lang)],
-               lambda session: (NAMES[4],))
+               lambda session: (NAMES[4],), inputs=[c["rung"]])
 
 
 def _wire_training(ctx: AppContext, c: dict) -> None:

@@ -8,6 +8,7 @@ from ...context import AppContext
 from ...errors import Refusal, user_errors
 from ...groups import QUIET_INSPECT
 from ...limits import MAX_SEED
+from ...memo import SharedMemo, shared_views
 from ...session import Session
 from ...views import refusal_html
 from ..code import code_panel
@@ -16,6 +17,7 @@ from .compute import DEFAULTS, MAX_B, MAX_HS, MAX_T, compute, sharpen
 from .figures import histogram, softmax_rows, stats_html
 
 VIEW = "lecture.scale"  # its last arguments, for a language switch
+VIEWS = SharedMemo(32)   # the same controls draw the same views for every visitor
 
 
 def sharpen_html(lang: str) -> str:
@@ -46,9 +48,17 @@ def build(ctx: AppContext) -> dict:
             c["rows"] = gr.Plot(softmax_rows(first, "en"), show_label=False, elem_id="lec-scale-rows")
     c["why"] = L.make(gr.Markdown, text="lec.scale.why", elem_id="lec-scale-why")
     c["sharpen"] = gr.HTML(sharpen_html("en"), elem_id="lec-scale-sharpen")
+    for key, name in (("hs", "head_size"), ("B", "B"), ("T", "T"), ("seed", "seed")):
+        ctx.linkable(key, c[name])
     _wire(ctx, c)
     code_panel(ctx, c, "lec-scale", M.scores, M.row_softmax, M.sharpen)
     return c
+
+
+def views(args: tuple, lang: str) -> list:
+    """[variance numbers, histogram of wei's entries, one row's softmax, lecture example] for these controls."""
+    r = compute(*args)
+    return [stats_html(r, lang), histogram(r, lang), softmax_rows(r, lang), sharpen_html(lang)]
 
 
 def _wire(ctx: AppContext, c: dict) -> None:
@@ -58,12 +68,13 @@ def _wire(ctx: AppContext, c: dict) -> None:
 
     def render(session: Session, head_size, B, T, seed, lang: str) -> list:
         """Every view for these controls, remembered for a language switch; a refusal keeps them as they were."""
+        args = (head_size, B, T, seed)
         try:
-            r = compute(head_size, B, T, seed)
+            out = shared_views(VIEWS, (args, lang), lambda: views(args, lang))
         except Refusal as e:  # the figures stay as they were; the message says what to change
             return [refusal_html(e, lang)] + [gr.skip()] * (len(outputs) - 1)
-        ctx.remember(session, VIEW, (head_size, B, T, seed))
-        return [stats_html(r, lang), histogram(r, lang), softmax_rows(r, lang), sharpen_html(lang)]
+        ctx.remember(session, VIEW, args)
+        return out
 
     def lecture_scale_ui(head_size, B, T, seed, lang, request: gr.Request):
         """Controls -> [variance numbers, histogram of wei's entries, one row's softmax, lecture example]."""
@@ -72,4 +83,5 @@ def _wire(ctx: AppContext, c: dict) -> None:
 
     for n in names:
         c[n].input(lecture_scale_ui, inputs, outputs, trigger_mode="always_last", **QUIET_INSPECT)
-    ctx.redraw(VIEW, outputs, render, default=lambda session: tuple(DEFAULTS[n] for n in names))
+    ctx.redraw(VIEW, outputs, render, default=lambda session: tuple(DEFAULTS[n] for n in names),
+               inputs=inputs[:-1])

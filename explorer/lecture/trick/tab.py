@@ -4,10 +4,12 @@ import gradio as gr
 
 from model.lecture import trick as M
 
+from ... import links
 from ...context import AppContext
 from ...errors import Refusal, user_errors
 from ...groups import QUIET_INSPECT
 from ...limits import MAX_SEED
+from ...memo import SharedMemo, shared_views
 from ...session import Session
 from ...views import refusal_html
 from ..code import code_panel
@@ -15,6 +17,7 @@ from .compute import DEFAULTS, MAX_B, MAX_C, MAX_HS, MAX_T, compute
 from .figures import block_html, checks_html, figures
 
 VIEW = "lecture.trick"  # its last arguments, for a language switch
+VIEWS = SharedMemo(32)   # the same controls draw the same views for every visitor
 
 
 def build(ctx: AppContext) -> dict:
@@ -50,9 +53,20 @@ def build(ctx: AppContext) -> dict:
     c["row"] = L.make(gr.Slider, label="lec.trick.row", minimum=0, maximum=d["T"] - 1, step=1, value=d["row"],
                       elem_id="lec-trick-row")
     c["block"] = gr.HTML(block_html(first, "en"), elem_id="lec-trick-block")
+    for key, name in (("B", "B"), ("T", "T"), ("C", "C"), ("hs", "head_size"), ("seed", "seed"), ("scale", "scale")):
+        ctx.linkable(key, c[name])
+    ctx.linkable("b", c["b"], links.number("b", 0, MAX_B - 1, integer=True))  # its slider's range follows B
+    ctx.linkable("row", c["row"], links.number("row", 0, MAX_T - 1, integer=True))  # and T
     _wire(ctx, c)
     code_panel(ctx, c, "lec-trick", M.toy_x, M.version1, M.version2, M.version3, M.version4, M.weighted_sum)
     return c
+
+
+def views(args: tuple, lang: str) -> list:
+    """[checks, four wei heatmaps, the a @ b worked row, b slider, t slider] for these controls."""
+    r = compute(*args)
+    return [checks_html(r, lang), *figures(r, lang), block_html(r, lang),
+            gr.update(maximum=r.B - 1, value=r.b), gr.update(maximum=r.T - 1, value=r.row)]
 
 
 def _wire(ctx: AppContext, c: dict) -> None:
@@ -64,12 +78,11 @@ def _wire(ctx: AppContext, c: dict) -> None:
         """Every view for these controls, remembered for a language switch; a refusal keeps them as they were."""
         args = (B, T, C, head_size, seed, b, scale, row)
         try:
-            r = compute(*args)
+            out = shared_views(VIEWS, (args, lang), lambda: views(args, lang))
         except Refusal as e:  # the figures stay as they were; the message says what to change
             return [refusal_html(e, lang)] + [gr.skip()] * (len(outputs) - 1)
         ctx.remember(session, VIEW, args)
-        return [checks_html(r, lang), *figures(r, lang), block_html(r, lang),
-                gr.update(maximum=r.B - 1, value=r.b), gr.update(maximum=r.T - 1, value=r.row)]
+        return out
 
     def lecture_trick_ui(B, T, C, head_size, seed, b, scale, row, lang, request: gr.Request):
         """Controls -> [checks, four wei heatmaps, the a @ b worked row, b slider, t slider]."""
@@ -78,4 +91,5 @@ def _wire(ctx: AppContext, c: dict) -> None:
 
     for n in names:
         c[n].input(lecture_trick_ui, inputs, outputs, trigger_mode="always_last", **QUIET_INSPECT)
-    ctx.redraw(VIEW, outputs, render, default=lambda session: tuple(DEFAULTS[n] for n in names))
+    ctx.redraw(VIEW, outputs, render, default=lambda session: tuple(DEFAULTS[n] for n in names),
+               inputs=inputs[:-1])
