@@ -23,7 +23,7 @@ def main(argv=None):
 
     from explorer.training.spawn import warm_up  # after argparse, so --help answers at once
     from explorer.limits import Limits
-    from explorer.ui import build_ui, launch_options
+    from explorer.ui import build_ui, launch_options, warm
 
     # inspection and sampling run here, one request a thread: their matmuls are small (a 4-layer
     # trace of 128 characters is tens of milliseconds on one core), and with several requests at once
@@ -34,6 +34,7 @@ def main(argv=None):
     demo.launch(server_name=args.host, server_port=args.port, share=args.share or None,
                 prevent_thread_lock=True, **launch_options())
     warm_up()  # once the server answers: the training processes' server
+    warm(demo)  # and the views a class opens first, in the background
     demo.block_thread()
 
 

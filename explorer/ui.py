@@ -1,6 +1,9 @@
 """build_ui(): the shared header, every feature of the registry (its API, then its tab), and the
 wiring across them (the language switch)."""
 import importlib
+import logging
+import os
+import threading
 
 import gradio as gr
 
@@ -15,6 +18,8 @@ from .models import assets_dir as find_assets
 from .registry import FEATURES, every_feature
 from .session import SessionStore
 
+log = logging.getLogger(__name__)
+WARM_SESSION = "warm-up"   # the session warm() computes in, closed when it is done
 QUEUE_SIZE = 128          # waiting events of all kinds; a class of 30 polls at most one tick each
 QUEUE_POLL_SECONDS = 0.02  # see _calm_queue
 MAX_FILE_SIZE = "10mb"    # uploads: a checkpoint zip or a text file
@@ -89,6 +94,33 @@ def build_ui(assets_dir=None, limits: Limits | None = None) -> gr.Blocks:
     demo.explorer_store = store  # app.py and the tests reach the sessions through this
     demo.explorer_links = ctx.links  # and the tests, what a link can set
     return demo
+
+
+def warm(demo: gr.Blocks) -> threading.Thread:
+    """Compute, in a background thread below the server's priority, what each feature says a class
+    asks for first (Feature.warm): the first visitor then waits no longer than the next. A feature
+    that cannot (no corpus yet, no assets) is skipped with a log line; its first visitor computes it."""
+    store = demo.explorer_store
+
+    def run():
+        try:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)  # this thread only (Linux)
+        except (AttributeError, OSError):
+            pass
+        session = store.get(WARM_SESSION)
+        try:
+            for feature in every_feature():
+                if feature.warm:
+                    try:
+                        feature.warm(session)
+                    except Exception as e:  # noqa: BLE001 - a cold view is slower, never wrong
+                        log.info("warm-up of %s skipped: %s", feature.id, e)
+        finally:
+            store.close(WARM_SESSION)
+
+    thread = threading.Thread(target=run, name="warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def resolve(fn):

@@ -67,3 +67,48 @@ def test_builds_with_no_checkpoints(tmp_path):
     demo = build_ui(Path(tmp_path / "empty"))
     session = demo.explorer_store.get("s")
     assert session.model_choices("en") == [] and session.default_model() is None
+
+
+def test_warm_up_computes_what_a_class_opens_first_so_the_first_visitor_waits_no_longer(corpus_path):
+    """app.py calls ui.warm(demo) once the server answers: the ladder's eight rungs are sampled and
+    traced (seconds, cold) in both languages before anyone asks, in a session that is closed after."""
+    from conftest import ASSETS
+
+    from explorer.lecture.ladder import tab as ladder
+    from explorer.limits import Limits
+    from explorer.ui import WARM_SESSION, build_ui, warm
+
+    demo = build_ui(ASSETS, Limits())
+    try:
+        ladder.VIEWS.clear()
+        misses = ladder.VIEWS.misses
+        thread = warm(demo)
+        thread.join(300)
+        assert not thread.is_alive()
+        assert ladder.VIEWS.misses == misses + 2  # English and Chinese
+        assert WARM_SESSION not in demo.explorer_store.sessions
+        hits = ladder.VIEWS.hits
+        first = demo.explorer_store.get("first-visitor")
+        ladder.render(first, *ladder.DEFAULTS, "zh-CN")
+        assert ladder.VIEWS.hits == hits + 1
+    finally:
+        demo.explorer_store.close_all()
+
+
+def test_a_warm_up_that_fails_is_a_log_line_and_the_others_still_run(monkeypatch, caplog, tiny_assets):
+    from explorer import ui
+    from explorer.feature import Feature
+    from explorer.limits import Limits
+
+    done = []
+
+    def boom(session):
+        raise RuntimeError("no corpus yet")
+
+    demo = ui.build_ui(tiny_assets, Limits())
+    monkeypatch.setattr(ui, "every_feature", lambda: [Feature("a", "tab.attention", warm=boom),
+                                                      Feature("b", "tab.attention", warm=done.append)])
+    with caplog.at_level("INFO", logger="explorer.ui"):
+        ui.warm(demo).join(60)
+    demo.explorer_store.close_all()
+    assert len(done) == 1 and "warm-up of a skipped: no corpus yet" in caplog.text

@@ -10,10 +10,17 @@
     attention.py, softmax.py, sampling.py   one builder per tab
 """
 from ..feature import Feature
+from ..picker import model_for
 from . import api, attention, sampling, softmax, text
 from .compute import InsideState
 
+
+def warm(session) -> None:
+    """The picker's default model, read from disk once for every visitor (explorer/models.py)."""
+    model_for(session, None)
+
+
 ATTENTION = Feature("attention", "tab.attention", build=attention.build, strings=text.S, api=api.register,
-                    state=InsideState)
+                    state=InsideState, warm=warm)
 SOFTMAX = Feature("softmax", "tab.softmax", build=softmax.build, css=text.CSS, state=InsideState)
 SAMPLING = Feature("sampling", "tab.sampling", build=sampling.build, state=InsideState)

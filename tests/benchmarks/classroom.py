@@ -20,7 +20,8 @@ calls them, with the page's values. `--client gradio` makes the API calls throug
 itself instead: its own CPU, about 65 ms a call here, lands on the 2 cores the server is measured on
 (a browser runs elsewhere), which makes the server look slower and the trainings slower than they are.
 
-Reports, per endpoint: calls, errors, p50/p95/max latency; the time to the first streamed
+Reports, per endpoint: calls, errors, p50/p95/max latency; the five slowest calls (which call, which
+model or Lecture section, and when in the run); the time to the first streamed
 character; the trainings' tokens/s (class against solo); the server's total memory (the server and
 its training processes, peak); the cores the server process and the clients used. The targets
 (2 cores): 0 errors; p95 <= 1.0 s for attention, softmax, sample_step and the lecture sections; first
@@ -154,13 +155,20 @@ class Stats:
         self.errors: dict[str, list[str]] = defaultdict(list)
         self.first_char: list[float] = []
         self.cpu: dict = {}
+        self.calls: list[tuple[float, float, str]] = []  # (seconds, when it ended, what): the slowest are shown
+        self.t0 = time.monotonic()
 
-    def add(self, name: str, seconds: float | None, error: str | None = None):
+    def add(self, name: str, seconds: float | None, error: str | None = None, what: str = ""):
         with self.lock:
             if error is None:
                 self.latency[name].append(seconds)
+                self.calls.append((seconds, time.monotonic() - self.t0, f"{name} {what}".strip()))
             else:
                 self.errors[name].append(error)
+
+    def slowest(self, n: int = 5) -> list[dict]:
+        return [{"s": round(s, 3), "ended_at_s": round(at, 1), "call": what}
+                for s, at, what in sorted(self.calls, reverse=True)[:n]]
 
     def summary(self) -> dict:
         out = {}
@@ -262,14 +270,14 @@ class GradioClient:
         return self.client.predict(api_name="/" + name, **kwargs)
 
 
-def timed(stats: Stats, name: str, fn):
+def timed(stats: Stats, name: str, fn, what: str = ""):
     t0 = time.perf_counter()
     try:
         result = fn()
     except Exception as e:  # an error is what the benchmark counts, not a reason to stop
         stats.add(name, None, f"{type(e).__name__}: {e}"[:300])
         return None
-    stats.add(name, time.perf_counter() - t0)
+    stats.add(name, time.perf_counter() - t0, what=what)
     return result
 
 
@@ -294,23 +302,26 @@ class Visitor(threading.Thread):
                          weights=[25, 20, 20, 10, 5, 20])[0]
         if kind == "attention":  # on the Attention tab with a model that has attention (not the bigram)
             model = model if model != "pretrained:bigram" else TEACHER_MODEL
-            timed(s, "attention", lambda: c.predict("attention", model=model, prompt=prompt, stage=r.choice(STAGES)))
+            stage = r.choice(STAGES)
+            timed(s, "attention", lambda: c.predict("attention", model=model, prompt=prompt, stage=stage),
+                  f"{model} {stage}")
         elif kind == "softmax":
             timed(s, "softmax", lambda: c.predict("softmax", model=model, prompt=prompt,
-                                                  temperatures=r.choice(TEMPERATURES), top_k=r.choice([0, 0, 5])))
+                                                  temperatures=r.choice(TEMPERATURES), top_k=r.choice([0, 0, 5])),
+                  model)
         elif kind == "sample_step":
             for _ in range(r.randint(1, 4)):  # a few clicks of "Next step"
                 timed(s, "sample_step", lambda: c.predict("sample_step", model=model, prompt=prompt[:20],
-                                                          seed=r.randrange(100)))
+                                                          seed=r.randrange(100)), model)
                 time.sleep(r.uniform(0.5, 1.5))
         elif kind == "stream":
             self.stream(model, prompt)
         elif kind == "generate":
             timed(s, "generate", lambda: c.predict("generate", model=model, prompt=prompt[:20], max_new_tokens=100,
-                                                   temperature=0.8, seed=r.randrange(100)))
+                                                   temperature=0.8, seed=r.randrange(100)), model)
         else:
             name = r.choice(LECTURE_EVENTS)
-            timed(s, "lecture", lambda: c.predict(name))
+            timed(s, "lecture", lambda: c.predict(name), name)
 
     def stream(self, model, prompt):
         t0, first = time.perf_counter(), None
@@ -322,7 +333,7 @@ class Visitor(threading.Thread):
         except Exception as e:  # counted, as every error
             self.stats.add("sample_stream", None, f"{type(e).__name__}: {e}"[:300])
             return
-        self.stats.add("sample_stream", time.perf_counter() - t0)
+        self.stats.add("sample_stream", time.perf_counter() - t0, what=model)
         with self.stats.lock:
             self.stats.first_char.append(first)
 
@@ -368,6 +379,7 @@ def phase(page: Page, make_client, visitors: int, trainers: int, seconds: float,
     watcher.start()
     server_cpu0 = cpu_seconds([server_pid]) if server_pid else 0.0
     clients_cpu0, t0 = time.process_time(), time.monotonic()
+    stats.t0 = t0
     for t in ts + vs:
         t.start()
     for t in ts + vs:
@@ -416,6 +428,8 @@ def main():
             f"max {row['max_s']}")
         for e in stats.errors[name][:3]:
             log(f"      {e}")
+    slowest = stats.slowest()
+    log("  slowest calls: " + "; ".join(f"{c['call']} {c['s']} s (ended {c['ended_at_s']} s in)" for c in slowest))
     first = {"p50_s": round(pct(stats.first_char, 0.5), 3) if stats.first_char else None,
              "p95_s": round(pct(stats.first_char, 0.95), 3) if stats.first_char else None}
     ratio = (statistics.mean(rates) / statistics.mean(solo)) if rates and solo else None
@@ -436,7 +450,8 @@ def main():
         log(f"  {'met ' if ok else 'MISSED'}  {k}")
     print(json.dumps({"visitors": args.visitors, "trainers": args.trainers, "seconds": args.seconds,
                       "client": args.client,
-                      "seed": args.seed, "cores": os.cpu_count(), "endpoints": summary, "first_char": first,
+                      "seed": args.seed, "cores": os.cpu_count(), "endpoints": summary, "slowest": slowest,
+                      "first_char": first,
                       "train_tokens_per_s": {"solo": [round(r) for r in solo], "class": [round(r) for r in rates],
                                              "ratio": round(ratio, 3) if ratio else None},
                       "memory_mb": {"solo": round(solo_mem), "class": round(mem)}, "cpu": stats.cpu,

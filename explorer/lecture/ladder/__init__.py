@@ -8,4 +8,4 @@ from . import api, tab, text
 from .runs import LadderState
 
 SECTION = Feature("ladder", "lecture.tab.ladder", build=tab.build, strings=text.S, css=text.CSS,
-                  api=api.register, state=LadderState)
+                  api=api.register, state=LadderState, warm=tab.warm)

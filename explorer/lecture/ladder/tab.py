@@ -9,7 +9,7 @@ from ... import links
 from ...context import AppContext
 from ...errors import Refusal, user_errors
 from ...groups import QUIET, QUIET_INSPECT, QUIET_LONG, STATUS, TRAIN_CONTROL
-from ...i18n import t
+from ...i18n import LANGS, t
 from ...limits import MAX_SEED
 from ...memo import SharedMemo, shared_views
 from ...session import Session
@@ -32,11 +32,21 @@ def render(session: Session, prompt, seed, length, lang: str, runs=()) -> list:
     """[staircase, table, samples (or the refusal that stopped them), heads, stream, LayerNorm row]."""
     ladder = rungs(session, runs)
     try:
-        text, *views = shared_views(VIEWS, (session.assets, prompt, seed, length, lang),
-                                    lambda: rung_views(session, prompt, seed, length, lang))
+        text, *views = shared_rung_views(session, prompt, seed, length, lang)
     except Refusal as e:
         text, views = refusal_html(e, lang), [gr.skip()] * 3
     return [fig.staircase(ladder, lang), fig.table_html(ladder, gains(ladder), lang), text, *views]
+
+
+def shared_rung_views(session: Session, prompt, seed, length, lang: str) -> list:
+    return shared_views(VIEWS, (session.assets, prompt, seed, length, lang),
+                        lambda: rung_views(session, prompt, seed, length, lang))
+
+
+def warm(session: Session) -> None:
+    """The section as it opens, in both languages: eight rungs sampled and traced (seconds, once)."""
+    for lang in LANGS:
+        shared_rung_views(session, *DEFAULTS, lang)
 
 
 def rung_views(session: Session, prompt, seed, length, lang: str) -> list:
