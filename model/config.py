@@ -62,6 +62,7 @@ class TrainConfig:
     lr_decay: bool = False    # cosine decay to min_lr over max_iters
     min_lr: float = 0.0       # where the cosine ends; unused without lr_decay
     weight_decay: float = 0.01  # AdamW's decoupled decay; 0.01 is its default, as in the lecture
+    beta2: float = 0.999      # AdamW's second-moment decay; 0.99 forgets faster, for small batches
     grad_clip: float = 0.0    # max gradient norm; 0 = no clipping
     seed: int = 1337          # seeds init, batches and evaluation, so a run repeats exactly
     dtype: str = "float32"    # "float32", "bfloat16" (autocast) or "auto"
@@ -76,6 +77,8 @@ class TrainConfig:
             raise ValueError(f"eval_interval must be a non-negative integer, got {self.eval_interval!r}")
         if not (isinstance(self.learning_rate, (int, float)) and 0 < self.learning_rate <= 1):
             raise ValueError(f"learning_rate must be a positive number up to 1, got {self.learning_rate!r}")
+        if not (isinstance(self.beta2, (int, float)) and 0 <= self.beta2 < 1):
+            raise ValueError(f"beta2 must be in [0, 1), got {self.beta2!r}")
         if self.dtype not in DTYPES:
             raise ValueError(f"dtype must be float32, bfloat16 or auto, got {self.dtype!r}")
         return self

@@ -109,7 +109,8 @@ class Trainer:
         self.rank, self.world_size = (dist.rank, dist.world_size) if dist else (0, 1)
         model.to(self.device)
         self.optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate,
-                                           weight_decay=config.weight_decay, fused=True)
+                                           weight_decay=config.weight_decay, betas=(0.9, config.beta2),
+                                           fused=True)
         self.ddp = distributed.wrap(model, self.device) if dist else None
         self.train_model = self.ddp or model
         if compile:  # the plain module keeps its parameter names: checkpoints carry no "_orig_mod."
