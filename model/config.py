@@ -1,6 +1,7 @@
 """Typed configs for the models and for training, plus the named presets."""
 import inspect
 import io
+import math
 import textwrap
 import tokenize
 from dataclasses import dataclass, asdict, fields, replace
@@ -67,6 +68,7 @@ class TrainConfig:
     seed: int = 1337          # seeds init, batches and evaluation, so a run repeats exactly
     dtype: str = "float32"    # "float32", "bfloat16" (autocast) or "auto"
     grad_accum: int = 1       # micro-batches per step; a step sees batch_size x grad_accum x processes sequences
+    max_seconds: float = 0.0  # a time budget: stop once training and evaluating took this long (0: none); the cosine then follows the clock
 
     def validate(self) -> "TrainConfig":
         for name in ("batch_size", "max_iters", "eval_iters", "grad_accum"):
@@ -79,6 +81,8 @@ class TrainConfig:
             raise ValueError(f"learning_rate must be a positive number up to 1, got {self.learning_rate!r}")
         if not (isinstance(self.beta2, (int, float)) and 0 <= self.beta2 < 1):
             raise ValueError(f"beta2 must be in [0, 1), got {self.beta2!r}")
+        if not (isinstance(self.max_seconds, (int, float)) and 0 <= self.max_seconds < math.inf):
+            raise ValueError(f"max_seconds must be a number of seconds >= 0, got {self.max_seconds!r}")
         if self.dtype not in DTYPES:
             raise ValueError(f"dtype must be float32, bfloat16 or auto, got {self.dtype!r}")
         return self

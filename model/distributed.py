@@ -65,3 +65,8 @@ def gather(d: Dist | None, obj) -> list:
     out = [None] * d.world_size
     dist.all_gather_object(out, obj)  # pickled in flight between our own processes, never on disk
     return out
+
+
+def broadcast(tensor: torch.Tensor) -> None:
+    """Rank 0's tensor, in place, on every rank (a collective: all ranks must call it)."""
+    dist.broadcast(tensor, src=0)

@@ -65,6 +65,9 @@ def run(args, argv, dist: Dist | None, device: str) -> dict | None:
             save()
     bar.close()
     seconds = time.perf_counter() - t0
+    if main_rank and trainer.iter < c.max_iters:  # the time budget ended it: the schedule followed the clock
+        print(f"the time budget (--max-seconds {c.max_seconds:g}) ended the run at step {trainer.iter}",
+              file=sys.stderr)
     if args.out:
         save()
     if not main_rank:

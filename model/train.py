@@ -121,6 +121,7 @@ class Trainer:
         self.eval_gen = torch.Generator().manual_seed(config.seed + 1)
         self.iter = 0
         self.elapsed = 0.0
+        self.eval_seconds = 0.0  # how long the last evaluation took: a time budget keeps it for the final one
         self.tokens_per_s = 0.0
         self.last_eval: dict[str, float] | None = None
         self.should_stop = None  # a callable the caller may set to cut an evaluation short
@@ -138,7 +139,9 @@ class Trainer:
 
     @property
     def done(self) -> bool:
-        return self.iter >= self.config.max_iters
+        """max_iters steps done, or the time budget spent (with room left for the final evaluation)."""
+        c = self.config
+        return self.iter >= c.max_iters or 0 < c.max_seconds <= self.elapsed + self.eval_seconds
 
     @property
     def is_main(self) -> bool:
@@ -152,13 +155,16 @@ class Trainer:
         return xb.to(self.device, non_blocking=True), yb.to(self.device, non_blocking=True)
 
     def lr_at(self, it: int) -> float:
-        """Linear warmup, then constant or cosine decay to min_lr."""
+        """Linear warmup, then constant or cosine decay to min_lr (over max_iters, or over the time budget
+        when the clock says the run is further along than its steps do)."""
         c = self.config
         if c.warmup_iters and it < c.warmup_iters:
             return c.learning_rate * (it + 1) / c.warmup_iters
         if not c.lr_decay:
             return c.learning_rate
         ratio = min(1.0, (it - c.warmup_iters) / max(1, c.max_iters - c.warmup_iters))
+        if c.max_seconds:
+            ratio = max(ratio, min(1.0, self.elapsed / c.max_seconds))
         return c.min_lr + 0.5 * (1.0 + math.cos(math.pi * ratio)) * (c.learning_rate - c.min_lr)
 
     def evaluate(self) -> dict[str, float]:
@@ -168,12 +174,22 @@ class Trainer:
                                            self.config.batch_size, self.eval_gen, self.dtype,
                                            self.device, self.should_stop)
         finally:
-            self.elapsed += time.perf_counter() - t0
+            self.eval_seconds = time.perf_counter() - t0
+            self.elapsed += self.eval_seconds
         return self.last_eval
 
     def _eval_due(self) -> bool:
         every = self.config.eval_interval
-        return self.iter == self.config.max_iters or (every > 0 and self.iter % every == 0)
+        return self.done or (every > 0 and self.iter % every == 0)
+
+    def _share_clock(self) -> None:
+        """Under torchrun with a time budget, every rank takes rank 0's clock: their learning rates and
+        their last step must agree (a rank that stopped alone would leave the others waiting forever)."""
+        if self.dist is None or not self.config.max_seconds:
+            return
+        clock = torch.tensor([self.elapsed, self.eval_seconds], dtype=torch.float64, device=self.device)
+        distributed.broadcast(clock)
+        self.elapsed, self.eval_seconds = clock.tolist()
 
     def step(self) -> StepLog:
         """One optimizer step of grad_accum micro-batches (plus an evaluation when one is due, on rank 0).
@@ -205,6 +221,7 @@ class Trainer:
         if self._eval_due() and self.is_main:
             ev = self.evaluate()
             log.train_loss, log.val_loss, log.elapsed = ev["train"], ev["val"], self.elapsed
+        self._share_clock()
         return log
 
     def run(self):

@@ -116,6 +116,17 @@ def test_torchrun_resumes_a_distributed_run(two_ranks):
     assert_same_weights(load_checkpoint(folder / "resumed")[0], runs["both"][0].model)
 
 
+def test_torchrun_ranks_stop_together_on_a_time_budget(two_ranks):
+    folder, _ = two_ranks
+    # rank 0 alone evaluates, so the ranks' clocks differ: they take rank 0's, or one would stop alone and
+    # leave the other waiting in its next all-reduce (the launcher's timeout would end the test)
+    r = launch(*FLAGS, "--max-iters", "1000000", "--max-seconds", "3", "--eval-interval", "5",
+               "--data", str(folder / "text.txt"), nproc=2)
+    result = result_of(r)
+    assert 5 < result["iters"] < 1000000 and result["curve"][-1]["step"] == result["iters"]
+    assert "the time budget (--max-seconds 3) ended the run" in r.stderr
+
+
 def tiny_config(**kw) -> TrainConfig:
     return TrainConfig(**{"batch_size": 4, "learning_rate": 3e-3, "max_iters": 12, "eval_interval": 4,
                           "eval_iters": 2, "warmup_iters": 2, "lr_decay": True, "min_lr": 1e-4, "seed": 0, **kw})

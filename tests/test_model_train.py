@@ -65,6 +65,28 @@ def test_eval_interval_zero_evaluates_only_at_the_end():
     assert logs[0].step == 1  # no step-0 evaluation either
 
 
+def test_a_time_budget_ends_the_run_and_its_schedule():
+    t = tiny_trainer(max_seconds=60.0, warmup_iters=2, lr_decay=True, min_lr=1e-4)
+    t.config = TrainConfig(**{**t.config.__dict__, "max_iters": 10**6})
+    assert t.lr_at(5) == pytest.approx(3e-3, rel=1e-3)  # nothing spent yet: the peak, after warmup
+    t.elapsed = 30.0  # half the budget: the cosine is half-way down, whatever the step count says
+    assert t.lr_at(5) == pytest.approx(1e-4 + 0.5 * (3e-3 - 1e-4))
+    t.elapsed, t.eval_seconds = 59.0, 0.5
+    assert not t.done
+    log = t.step()  # the step spends the last second (and leaves room for the final evaluation)...
+    t.elapsed += 1.0
+    assert t.done and t.lr_at(5) == pytest.approx(1e-4)  # the budget spent: the cosine at its end
+    assert log.val_loss is None  # ...and a run() loop ends here, with its final evaluation
+    timed = tiny_trainer(max_seconds=0.5)
+    timed.config = TrainConfig(**{**timed.config.__dict__, "max_iters": 10**6, "eval_interval": 0})
+    logs = list(timed.run())
+    assert 0 < logs[-1].step < 10**6 and logs[-1].val_loss is not None  # stopped by the clock, evaluated
+    assert [log.step for log in logs if log.val_loss is not None] == [logs[-1].step]
+    for bad in (-1.0, float("nan"), float("inf"), "10"):
+        with pytest.raises(ValueError, match="max_seconds"):
+            TrainConfig(max_seconds=bad).validate()
+
+
 def test_checkpoint_round_trip(tmp_path):
     t = tiny_trainer()
     list(t.run())
