@@ -19,7 +19,8 @@ from .limits import count_params
 
 ASSETS_ENV = "GPT_EXPLORER_ASSETS"
 DEFAULT_ASSETS = Path(__file__).resolve().parent.parent / "assets"
-PRETRAINED_ORDER = ("gpt-small", "gpt-classroom", "bigram")  # the picker lists these first, best first
+# the picker lists these first: the default model, then the rest best first
+PRETRAINED_ORDER = ("gpt-small", "gpt-laptop", "gpt-classroom", "bigram")
 MAX_ZIP_MEMBERS = 16
 # a checkpoint's timeline (model/timeline.py): one file, or shards named as the Hub names them
 TIMELINE_FILE = re.compile(r"timeline\.safetensors|timeline-\d{5}-of-\d{5}\.safetensors")

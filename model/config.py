@@ -134,6 +134,15 @@ PRESETS: dict[str, tuple[GPTConfig, TrainConfig]] = {
                     eval_iters=20, warmup_iters=100, lr_decay=True, min_lr=1.5e-4,
                     dtype="auto"),
     ),
+    # the lecture's number on a laptop: its 6 layers and 6 heads, narrower (n_embd 192) and with half the
+    # context, no dropout, trained for 590 seconds whatever the CPU (the cosine follows the clock, and
+    # the last evaluation fits inside the budget); measured in the README ("The lecture's number on a CPU")
+    "gpt-laptop": (
+        GPTConfig(block_size=128, n_embd=192, n_head=6, n_layer=6, dropout=0.0),
+        TrainConfig(batch_size=32, learning_rate=1.5e-3, max_iters=10_000, eval_interval=500,
+                    eval_iters=40, warmup_iters=100, lr_decay=True, min_lr=1e-4, weight_decay=0.5,
+                    beta2=0.99, dtype="auto", max_seconds=590.0),
+    ),
 }
 
 

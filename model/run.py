@@ -49,9 +49,12 @@ def run(args, argv, dist: Dist | None, device: str) -> dict | None:
         save_training_state(args.out, trainer, command=command, curve=curve, timeline=timeline,
                             seconds=round(time.perf_counter() - t0, 2))
 
-    bar = tqdm(total=c.max_iters, initial=start, file=sys.stderr, dynamic_ncols=True, disable=not main_rank)
+    # a time budget is a bar of seconds (its steps in the postfix); otherwise a bar of steps
+    timed = bool(c.max_seconds)
+    bar = tqdm(total=round(c.max_seconds) if timed else c.max_iters, initial=round(trainer.elapsed) if timed else start,
+               unit="s" if timed else "it", file=sys.stderr, dynamic_ncols=True, disable=not main_rank)
     for log in trainer.run():
-        bar.update(log.step - bar.n)
+        bar.update(min(round(trainer.elapsed), bar.total) - bar.n if timed else log.step - bar.n)
         if log.val_loss is not None:  # rank 0's evaluations
             curve.append({"step": log.step, "seconds": round(time.perf_counter() - t0, 2),
                           "train_loss": round(log.train_loss, 4), "val_loss": round(log.val_loss, 4)})
@@ -59,7 +62,8 @@ def run(args, argv, dist: Dist | None, device: str) -> dict | None:
                 timeline.add(log.step, round(log.train_loss, 4), round(log.val_loss, 4), trainer.model)
             bar.write(f"step {log.step}: train loss {log.train_loss:.4f}, val loss {log.val_loss:.4f}",
                       file=sys.stderr)
-        bar.set_postfix(loss=f"{log.loss:.3f}" if log.loss else "-", tok_s=f"{log.tokens_per_s:,.0f}", refresh=False)
+        bar.set_postfix(**({"step": log.step} if timed else {}), loss=f"{log.loss:.3f}" if log.loss else "-",
+                        tok_s=f"{log.tokens_per_s:,.0f}", refresh=False)
         # every rank knows when an evaluation was due, and all of them join the save (it gathers their state)
         if args.out and args.save_every_eval and log.loss is not None and trainer._eval_due() and not trainer.done:
             save()

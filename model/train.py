@@ -11,7 +11,7 @@ from pathlib import Path
 import torch
 
 from . import distributed
-from .config import DTYPES, MODEL_TYPES, GPTConfig, TrainConfig, field_help, preset
+from .config import DTYPES, MODEL_TYPES, PRESETS, GPTConfig, TrainConfig, field_help, preset
 from .data import CharDataset
 from .distributed import Dist
 from .gpt import build_model
@@ -268,7 +268,7 @@ def add_config_flags(p: argparse.ArgumentParser, cls) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m model.train", description=__doc__, epilog=EPILOG)
-    p.add_argument("--preset", help=f"bigram, gpt-classroom, gpt-lecture, gpt-small (default {DEFAULT_PRESET})")
+    p.add_argument("--preset", help=f"one of {', '.join(PRESETS)} (default {DEFAULT_PRESET})")
     p.add_argument("--data", help="UTF-8 text file (default: tiny-shakespeare, see model/data.py)")
     p.add_argument("--out", help="save a checkpoint folder here, with the optimizer and random state for --resume")
     p.add_argument("--resume", metavar="DIR",

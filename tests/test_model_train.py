@@ -87,6 +87,16 @@ def test_a_time_budget_ends_the_run_and_its_schedule():
             TrainConfig(max_seconds=bad).validate()
 
 
+def test_the_laptop_preset_is_the_lectures_shape_on_a_ten_minute_budget():
+    from explorer.training.fields import APP_PRESETS
+    model_cfg, train_cfg = preset("gpt-laptop")
+    model_cfg.validate(), train_cfg.validate()
+    assert (model_cfg.n_layer, model_cfg.n_head) == (6, 6)  # the lecture's depth and heads, narrower
+    assert 0 < train_cfg.max_seconds <= 600 and train_cfg.lr_decay  # the cosine ends inside ten minutes
+    assert "gpt-laptop" not in APP_PRESETS  # a command-line run: the app's runs pause and resume at will
+    assert "gpt-laptop" in build_parser().format_help()
+
+
 def test_checkpoint_round_trip(tmp_path):
     t = tiny_trainer()
     list(t.run())
