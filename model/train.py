@@ -184,7 +184,8 @@ class Trainer:
 
     def _share_clock(self) -> None:
         """Under torchrun with a time budget, every rank takes rank 0's clock: their learning rates and
-        their last step must agree (a rank that stopped alone would leave the others waiting forever)."""
+        their last step must agree (a rank that stopped alone would leave the others in an all-reduce
+        nobody joins: they fail as it exits)."""
         if self.dist is None or not self.config.max_seconds:
             return
         clock = torch.tensor([self.elapsed, self.eval_seconds], dtype=torch.float64, device=self.device)
@@ -200,6 +201,7 @@ class Trainer:
         for group in self.optimizer.param_groups:
             group["lr"] = lr
         self.optimizer.zero_grad(set_to_none=True)
+        total = 0.0  # the micro-batches' summed loss, a tensor once one is added (one .item() a step)
         for micro in range(c.grad_accum):
             xb, yb = self.get_batch()
             # DDP averages the gradients across ranks in backward: once a step, on the last micro-batch
@@ -208,7 +210,7 @@ class Trainer:
                 with autocast(self.dtype, self.device):
                     _, loss = self.train_model(xb, yb)
                 (loss / c.grad_accum).backward()  # the mean over all micro-batches, as one big batch
-            total = loss.detach() if micro == 0 else total + loss.detach()
+            total = total + loss.detach()
         if c.grad_clip > 0:
             torch.nn.utils.clip_grad_norm_(self.model.parameters(), c.grad_clip)
         self.optimizer.step()

@@ -7,15 +7,11 @@ import pytest
 import explorer.registry  # noqa: F401 -- every feature declares its strings
 from explorer.i18n import STRINGS
 from explorer.training.api import start_signature
-from explorer.training.fields import FIELDS
+from explorer.training.fields import CLI_ONLY, FIELDS
 from model.config import GPTConfig, TrainConfig
 from model.train import build_parser
 
 NOT_EDITABLE = {"vocab_size": "set by the corpus", "model_type": "the form's own radio and train_start's first argument"}
-# the command line's alone: the app's runs take one batch a step, so a step's cost stays within its limit
-CLI_ONLY = {"grad_accum": "gradient accumulation, for batches too large for a device (python -m model.train)",
-            "beta2": "AdamW's beta2, a tuning knob of the presets (python -m model.train)",
-            "max_seconds": "a time budget for a command-line run; the app's runs are paused and resumed at will"}
 CONFIG_FIELDS = [f.name for cls in (GPTConfig, TrainConfig) for f in fields(cls)]
 
 

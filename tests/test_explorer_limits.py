@@ -5,7 +5,7 @@ import pytest
 
 from explorer.errors import Refusal
 from explorer.limits import Limits, count_params, step_gflop
-from explorer.training.fields import APP_PRESETS, FIELD, FIELDS, app_preset, build_configs, preset_values
+from explorer.training.fields import APP_PRESETS, CLI_ONLY, FIELD, FIELDS, app_preset, build_configs, preset_values
 from model.config import GPTConfig
 from model.gpt import build_model
 
@@ -128,5 +128,5 @@ def test_limits_from_env(monkeypatch):
 def test_field_table_matches_the_configs():
     from model.config import TrainConfig
     names = set(GPTConfig.__dataclass_fields__) | set(TrainConfig.__dataclass_fields__)
-    assert set(FIELD) == names - {"model_type", "vocab_size", "grad_accum"}  # grad_accum: the CLI's alone
+    assert set(FIELD) == names - {"model_type", "vocab_size", *CLI_ONLY}
     assert all(math.isfinite(f.lo) and math.isfinite(f.hi) for f in FIELDS)

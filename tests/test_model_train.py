@@ -71,12 +71,12 @@ def test_a_time_budget_ends_the_run_and_its_schedule():
     assert t.lr_at(5) == pytest.approx(3e-3, rel=1e-3)  # nothing spent yet: the peak, after warmup
     t.elapsed = 30.0  # half the budget: the cosine is half-way down, whatever the step count says
     assert t.lr_at(5) == pytest.approx(1e-4 + 0.5 * (3e-3 - 1e-4))
-    t.elapsed, t.eval_seconds = 59.0, 0.5
-    assert not t.done
-    log = t.step()  # the step spends the last second (and leaves room for the final evaluation)...
-    t.elapsed += 1.0
-    assert t.done and t.lr_at(5) == pytest.approx(1e-4)  # the budget spent: the cosine at its end
-    assert log.val_loss is None  # ...and a run() loop ends here, with its final evaluation
+    t.elapsed, t.eval_seconds = 50.0, 0.5
+    assert not t.done and t.step().val_loss is None  # 9.5 s left: no evaluation due
+    t.elapsed = 59.6  # what is left would not hold the final evaluation: done
+    assert t.done
+    t.elapsed = 60.0
+    assert t.lr_at(5) == pytest.approx(1e-4)  # the budget spent: the cosine at its end
     timed = tiny_trainer(max_seconds=0.5)
     timed.config = TrainConfig(**{**timed.config.__dict__, "max_iters": 10**6, "eval_interval": 0})
     logs = list(timed.run())

@@ -48,6 +48,11 @@ FIELDS: tuple[Field, ...] = (
     Field("dtype", str, choices=("float32", "bfloat16", "auto")),
 )
 FIELD = {f.name: f for f in FIELDS}
+# TrainConfig fields the form leaves to the command line (python -m model.train), at their defaults here
+CLI_ONLY = {"grad_accum": "gradient accumulation, for batches too large for a device: an app run takes one batch "
+                          "a step, so a step's cost stays within its limit",
+            "beta2": "AdamW's beta2, a tuning knob of the presets",
+            "max_seconds": "a time budget for a command-line run; the app's runs are paused and resumed at will"}
 MODEL_TYPES = ("bigram", "gpt")
 APP_PRESETS = ("bigram", "gpt-classroom", "gpt-lecture", *(name for name, _, _ in LADDER[1:-1]))
 
