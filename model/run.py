@@ -13,7 +13,8 @@ from .data import CharDataset
 from .distributed import Dist
 from .resume import resume_run, save_training_state
 from .timeline import Timeline
-from .train import DEFAULT_PRESET, Trainer, configs_from_args, resume_overrides
+from .flags import DEFAULT_PRESET, configs_from_args, resume_overrides
+from .train import Trainer
 
 
 def run(args, argv, dist: Dist | None, device: str) -> dict | None:

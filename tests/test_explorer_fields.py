@@ -9,7 +9,7 @@ from explorer.i18n import STRINGS
 from explorer.training.api import start_signature
 from explorer.training.fields import CLI_ONLY, FIELDS
 from model.config import GPTConfig, TrainConfig
-from model.train import build_parser
+from model.flags import build_parser
 
 NOT_EDITABLE = {"vocab_size": "set by the corpus", "model_type": "the form's own radio and train_start's first argument"}
 CONFIG_FIELDS = [f.name for cls in (GPTConfig, TrainConfig) for f in fields(cls)]

@@ -16,7 +16,8 @@ from model.checkpoint import CheckpointError, load_checkpoint
 from model.config import GPTConfig, TrainConfig
 from model.data import CharDataset
 from model.resume import load_training_state, save_training_state
-from model.train import Trainer, configs_from_args, parse_args, resume_overrides, save_checkpoint_from_trainer
+from model.flags import configs_from_args, parse_args, resume_overrides
+from model.train import Trainer, save_checkpoint_from_trainer
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = "".join(f"line {i}: the quick brown fox jumps over the lazy dog.\n" for i in range(200))

@@ -15,8 +15,8 @@ from model.config import GPTConfig, TrainConfig, field_help, preset
 from model.data import CharDataset
 from model.gpt import build_model
 from model.tokenizer import CharTokenizer
-from model.train import (Trainer, build_parser, configs_from_args, parse_args,
-                         save_checkpoint_from_trainer)
+from model.flags import build_parser, configs_from_args, parse_args
+from model.train import Trainer, save_checkpoint_from_trainer
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = GPTConfig(vocab_size=65, block_size=8, n_embd=32, n_head=4, n_layer=1)
